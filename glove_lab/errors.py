@@ -1,0 +1,28 @@
+"""The error hierarchy every layer raises: one base, one subclass per kind of mistake."""
+
+from __future__ import annotations
+
+__all__ = ["GloveError", "NoMatchError", "PathError", "RuleError", "SerializationError"]
+
+
+class GloveError(Exception):
+    """Base class of every error glove_lab raises on purpose."""
+
+
+class PathError(GloveError, KeyError):
+    """A KeyPath that is malformed or names no node in the tree."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; we want it plain.
+        return str(self.args[0]) if self.args else ""
+
+
+class RuleError(GloveError):
+    """A rule that failed, was given bad parameters, or is not registered."""
+
+
+class NoMatchError(RuleError):
+    """A rule that matched nothing (strict mode) or not at a requested path."""
+
+
+class SerializationError(GloveError, ValueError):
+    """JSON or code that cannot be written or read safely."""

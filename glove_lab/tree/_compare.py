@@ -1,0 +1,104 @@
+"""Symbolic equality and minimal diffs, both skipping shared subtrees by identity."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+from glove_lab.tree._keypath import KeyPath
+from glove_lab.tree._kinds import kind_of
+from glove_lab.tree._symbolic import Call
+
+__all__ = ["Change", "eq", "diff"]
+
+
+class Change(NamedTuple):
+    """One minimal difference: `kind` is "changed", "added" or "removed"."""
+
+    path: KeyPath
+    kind: str
+    before: Any
+    after: Any
+
+    def __str__(self) -> str:
+        where = str(self.path) or "<root>"
+        if self.kind == "added":
+            return f"+ {where} = {_short(self.after)}"
+        if self.kind == "removed":
+            return f"- {where} (was {_short(self.before)})"
+        return f"~ {where}: {_short(self.before)} -> {_short(self.after)}"
+
+
+def eq(a: Any, b: Any) -> bool:
+    """Symbolic equality: same types and equal recorded arguments, recursively."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    kind = kind_of(a)
+    if kind is None:
+        return _leaf_eq(a, b)
+    if isinstance(a, Call) and a.function is not b.function:
+        return False
+    children_a = dict(kind.children(a))
+    children_b = dict(kind.children(b))
+    if children_a.keys() != children_b.keys():
+        return False
+    return all(eq(child, children_b[key]) for key, child in children_a.items())
+
+
+def diff(a: Any, b: Any) -> list[Change]:
+    """Minimal differences from `a` to `b`, in traversal order.
+
+    A changed leaf is one entry (its ancestors are not listed); a node whose
+    type changed is one entry at that node. Subtrees shared by identity are
+    skipped, so the cost follows the changed region, not the tree.
+    """
+    changes: list[Change] = []
+    _diff(a, b, KeyPath(), changes)
+    return changes
+
+
+def _diff(a: Any, b: Any, path: KeyPath, out: list[Change]) -> None:
+    if a is b:
+        return
+    kind = kind_of(a)
+    if (kind is None or type(a) is not type(b)
+            or (isinstance(a, Call) and a.function is not b.function)):
+        if not eq(a, b):
+            out.append(Change(path, "changed", a, b))
+        return
+    children_a = dict(kind.children(a))
+    children_b = dict(kind_of(b).children(b))  # type: ignore[union-attr]
+    for key, child in children_a.items():
+        if key in children_b:
+            _diff(child, children_b[key], path.child(key), out)
+        else:
+            out.append(Change(path.child(key), "removed", child, None))
+    for key, child in children_b.items():
+        if key not in children_a:
+            out.append(Change(path.child(key), "added", None, child))
+
+
+def _leaf_eq(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and math.isnan(a) and math.isnan(b):
+        return True
+    try:
+        result = a == b
+    except Exception:
+        return False
+    if isinstance(result, bool):
+        return result
+    try:
+        return bool(result)
+    except Exception:  # arrays: elementwise results
+        try:
+            return bool(result.all())
+        except Exception:
+            return False
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    from glove_lab.tree._format import short_repr
+
+    return short_repr(value, limit)

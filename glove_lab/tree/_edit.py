@@ -1,0 +1,111 @@
+"""Persistent edits: a new root, the input untouched, untouched subtrees shared (`is`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from glove_lab.errors import GloveError, PathError
+from glove_lab.tree._keypath import KeyPath, PathLike, as_path
+from glove_lab.tree._kinds import kind_of
+
+__all__ = ["rebind", "replace", "map_nodes"]
+
+_UNSET = object()
+
+
+class _Trie:
+    __slots__ = ("value", "children")
+
+    def __init__(self) -> None:
+        self.value: Any = _UNSET
+        self.children: dict[Any, _Trie] = {}
+
+
+def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
+    """A new tree with the node at each path replaced by the given value.
+
+    Each ancestor of the changed paths is rebuilt once, however many paths
+    lie under it; every other subtree is the same object as in `tree`.
+    A path must exist, except a new key of a dict. Raises PathError on a bad
+    path (nothing is changed) and GloveError if a node refuses its new children.
+    """
+    if not isinstance(updates, Mapping):
+        raise TypeError(f"rebind expects a mapping of path -> value, got {type(updates).__name__}")
+    root = _Trie()
+    for raw_path, value in updates.items():
+        path = as_path(raw_path)
+        node = root
+        for depth, key in enumerate(path):
+            if node.value is not _UNSET:
+                raise PathError(
+                    f"conflicting edits: {str(KeyPath(path[:depth])) or 'the root'!r} is replaced "
+                    f"and {str(path)!r} below it is edited too"
+                )
+            node = node.children.setdefault(key, _Trie())
+        if node.children:
+            raise PathError(f"conflicting edits: {str(path) or 'the root'!r} is replaced and "
+                            "a path below it is edited too")
+        node.value = value
+    if root.value is not _UNSET:
+        return root.value
+    return _apply(tree, root, KeyPath())
+
+
+def replace(tree: Any, path: PathLike, value: Any) -> Any:
+    """A new tree with the node at `path` replaced by `value` (persistent)."""
+    return rebind(tree, {path: value})
+
+
+def map_nodes(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
+    """Like `rebind`, with KeyPath keys already parsed (the rules engine's entry point)."""
+    root = _Trie()
+    for path, value in targets.items():
+        node = root
+        for key in path:
+            node = node.children.setdefault(key, _Trie())
+        node.value = value
+    if root.value is not _UNSET:
+        return root.value
+    return _apply(tree, root, KeyPath())
+
+
+def _apply(node: Any, trie: _Trie, path: KeyPath) -> Any:
+    kind = kind_of(node)
+    if kind is None:
+        first = next(iter(trie.children))
+        raise PathError(
+            f"path {str(path.child(first))!r} does not exist: "
+            f"{str(path) or 'the root'} is a leaf ({type(node).__name__})"
+        )
+    old = dict(kind.children(node))
+    new = dict(old)
+    changed = False
+    for key, sub in trie.children.items():
+        if key not in old:
+            if kind.extensible and sub.value is not _UNSET and not sub.children:
+                new[key] = sub.value
+                changed = True
+                continue
+            keys = ", ".join(str(KeyPath((k,))) for k in list(old)[:12])
+            raise PathError(
+                f"path {str(path.child(key))!r} does not exist: {str(path) or 'the root'} "
+                f"({type(node).__name__}) has no key {str(KeyPath((key,)))!r}; "
+                f"it has: {keys or 'no children'}"
+            )
+        child = sub.value if sub.value is not _UNSET else _apply(old[key], sub, path.child(key))
+        if child is not old[key]:
+            new[key] = child
+            changed = True
+    if not changed:
+        return node
+    try:
+        return kind.rebuild(node, new)
+    except GloveError:
+        raise
+    except Exception as exc:
+        raise GloveError(
+            f"cannot rebuild {type(node).__name__} at {str(path) or 'the root'!r} with the new "
+            f"values: {type(exc).__name__}: {exc}"
+        ) from exc
+

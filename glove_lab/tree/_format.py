@@ -1,0 +1,104 @@
+"""Readable text for trees: `gl.format` and the repr of symbolic objects.
+
+Both this module and codegen lay out the same kind of expression
+(`Name(key=value, ...)`, lists, dicts), so the layout engine lives here.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Callable
+from typing import Any
+
+from glove_lab.tree._kinds import kind_of
+from glove_lab.tree._symbolic import Call
+
+__all__ = ["format", "short_repr", "Doc", "layout"]
+
+# A Doc is a string (an atom) or a group: (open, [(prefix, Doc)], close).
+Doc = Any
+
+
+def format(tree: Any, width: int = 88, max_string: int = 80) -> str:
+    """Readable, indented text of a tree: `Name(arg=value, ...)`, one child per line."""
+    return layout(_format_doc(tree, max_string), width)
+
+
+def short_repr(value: Any, limit: int = 120) -> str:
+    """One-line text of a value, cut at `limit` characters."""
+    text = layout(_format_doc(value, 40), width=10**9)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def layout(doc: Doc, width: int = 88, indent: int = 0) -> str:
+    """Print a Doc: a group goes on one line if it fits, else one item per line."""
+    if isinstance(doc, str):
+        return doc
+    flat = _flat(doc)
+    if len(flat) + indent <= width:
+        return flat
+    open_, items, close = doc
+    if not items:
+        return open_ + close
+    pad = " " * (indent + 4)
+    lines = [open_]
+    for prefix, item in items:
+        lines.append(pad + prefix + layout(item, width, indent + 4) + ",")
+    lines.append(" " * indent + close)
+    return "\n".join(lines)
+
+
+def _flat(doc: Doc) -> str:
+    if isinstance(doc, str):
+        return doc
+    open_, items, close = doc
+    body = ", ".join(prefix + _flat(item) for prefix, item in items)
+    if open_ == "(" and len(items) == 1 and not items[0][0]:
+        body += ","  # a one-element tuple
+    return open_ + body + close
+
+
+def node_doc(node: Any, name: str, children: list[tuple[Any, Doc]], kind: Any) -> Doc:
+    """The Doc of a container node given its children's Docs."""
+    if type(node) is list:
+        return ("[", [("", doc) for _, doc in children], "]")
+    if type(node) is tuple:
+        return ("(", [("", doc) for _, doc in children], ")")
+    if type(node) is dict:
+        return ("{", [(repr(key) + ": ", doc) for key, doc in children], "}")
+    return (name + "(", [(_argument_prefix(key), doc) for key, doc in children], ")")
+
+
+def _argument_prefix(key: Any) -> str:
+    if isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key):
+        return key + "="
+    return f"[{key!r}]="
+
+
+def _format_doc(node: Any, max_string: int, seen: set[int] | None = None) -> Doc:
+    kind = kind_of(node)
+    if kind is None:
+        return _leaf_text(node, max_string)
+    seen = seen if seen is not None else set()
+    if id(node) in seen:
+        return "<cycle>"
+    seen.add(id(node))
+    children = [(key, _format_doc(child, max_string, seen)) for key, child in kind.children(node)]
+    seen.discard(id(node))
+    return node_doc(node, display_name(node, kind.label), children, kind)
+
+
+def display_name(node: Any, label: Callable[[Any], str] | None = None) -> str:
+    """The name a node is shown under: its kind's label, its function, or its type."""
+    if label is not None:
+        return label(node)
+    if isinstance(node, Call):
+        return node.function.__name__
+    return type(node).__name__
+
+
+def _leaf_text(value: Any, max_string: int) -> str:
+    text = repr(value)
+    if len(text) > max_string:
+        text = text[: max_string - 3] + "..."
+    return text

@@ -1,0 +1,215 @@
+"""Safe JSON for trees: plain values and registered types only; no import, eval or pickle.
+
+Encoding: JSON scalars, lists and string-keyed dicts stand for themselves;
+everything else is an object with one `$`-key naming what it is:
+`{"$type": "mod.Name", "args": {...}}` (a registered type built from its
+children), `{"$call": "mod.fn", "args": {...}}`, `{"$tuple": [...]}`,
+`{"$dict": [[key, value], ...]}` (dicts with non-string or `$` keys),
+`{"$float": "nan" | "inf" | "-inf"}`, `{"$ref": "mod.Name"}` (a registered
+type used as a value).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from glove_lab.errors import SerializationError
+from glove_lab.tree._keypath import KeyPath
+from glove_lab.tree._kinds import kind_of, kind_of_type
+from glove_lab.tree._naming import lookup_registered, name_of
+from glove_lab.tree._symbolic import Call, SymbolicFunction
+
+__all__ = ["to_json", "from_json"]
+
+_MAX_DEPTH = 500
+
+
+def to_json(tree: Any) -> Any:
+    """A JSON-compatible value (for `json.dumps`) that `from_json` turns back into `tree`.
+
+    Raises SerializationError naming the path of a value that has no JSON form.
+    """
+    return _encode(tree, KeyPath())
+
+
+def from_json(data: Any) -> Any:
+    """Rebuild a tree from `to_json` output (or its `json.loads`).
+
+    Only types registered with glove_lab (symbolized classes and functions,
+    `gl.register_type`) are instantiated, and no module is imported. Malformed or
+    hostile input raises SerializationError naming the path and the offending part.
+    """
+    try:
+        return _decode(data, KeyPath(), 0)
+    except RecursionError:
+        raise SerializationError("JSON nested too deeply to be a glove_lab tree") from None
+
+
+def _where(path: KeyPath) -> str:
+    return repr(str(path)) if path else "the root"
+
+
+def _encode(value: Any, path: KeyPath) -> Any:
+    if value is None or type(value) in (bool, int, str):
+        return value
+    if type(value) is float:
+        return value if math.isfinite(value) else {"$float": str(value)}
+    kind = kind_of(value)
+    if type(value) is list:
+        return [_encode(v, path.child(i)) for i, v in enumerate(value)]
+    if type(value) is tuple:
+        return {"$tuple": [_encode(v, path.child(i)) for i, v in enumerate(value)]}
+    if type(value) is dict:
+        if all(type(k) is str and not k.startswith("$") for k in value):
+            return {k: _encode(v, path.child(k)) for k, v in value.items()}
+        return {"$dict": [[_encode_key(k, path), _encode(v, path.child(k))]
+                          for k, v in value.items()]}
+    if isinstance(value, Call):
+        return {"$call": _registered_name(value.function, path),
+                "args": _encode_children(value._sym_args.items(), path)}
+    if kind is not None:
+        if kind.create is None:
+            raise SerializationError(
+                f"cannot write the {type(value).__name__} at {_where(path)} as JSON: its node "
+                "kind has no constructor (register_kind(..., create=...))"
+            )
+        return {"$type": _registered_name(type(value), path),
+                "args": _encode_children(kind.children(value), path)}
+    if isinstance(value, (type, SymbolicFunction)) and lookup_registered(name_of(value)) is value:
+        return {"$ref": name_of(value)}
+    raise SerializationError(
+        f"cannot write the {type(value).__name__} at {_where(path)} as JSON: only plain values, "
+        "lists, tuples, dicts and registered symbolic types have a JSON form"
+    )
+
+
+def _encode_children(items: Any, path: KeyPath) -> Any:
+    pairs = list(items)
+    if all(type(k) is str and not k.startswith("$") for k, _ in pairs):
+        return {k: _encode(v, path.child(k)) for k, v in pairs}
+    return {"$dict": [[_encode_key(k, path), _encode(v, path.child(k))] for k, v in pairs]}
+
+
+def _encode_key(key: Any, path: KeyPath) -> Any:
+    if key is None or type(key) in (bool, int, str):
+        return key
+    if type(key) is float and math.isfinite(key):
+        return key
+    raise SerializationError(
+        f"cannot write the dict key {key!r} under {_where(path)} as JSON "
+        "(keys must be str, int, bool, None or a finite float)"
+    )
+
+
+def _registered_name(obj: Any, path: KeyPath) -> str:
+    name = name_of(obj)
+    if lookup_registered(name) is not obj:
+        raise SerializationError(
+            f"cannot write the {getattr(obj, '__qualname__', obj)!r} at {_where(path)} as JSON: "
+            "its type is not registered. gl.symbolize it, or gl.register_type(cls)."
+        )
+    return name
+
+
+def _decode(data: Any, path: KeyPath, depth: int) -> Any:
+    if depth > _MAX_DEPTH:
+        raise SerializationError(f"JSON nested deeper than {_MAX_DEPTH} levels at {_where(path)}")
+    if data is None or type(data) in (bool, int, str):
+        return data
+    if type(data) is float:
+        return data
+    if type(data) is list:
+        return [_decode(v, path.child(i), depth + 1) for i, v in enumerate(data)]
+    if type(data) is not dict:
+        raise SerializationError(
+            f"unexpected {type(data).__name__} at {_where(path)}: JSON data holds only "
+            "null, booleans, numbers, strings, lists and objects"
+        )
+    dollar = [k for k in data if type(k) is str and k.startswith("$")]
+    if not dollar:
+        for key in data:
+            if type(key) is not str:
+                raise SerializationError(f"non-string key {key!r} at {_where(path)}")
+        return {k: _decode(v, path.child(k), depth + 1) for k, v in data.items()}
+    tag = dollar[0]
+    if len(dollar) > 1 or (tag not in ("$type", "$call") and len(data) != 1):
+        raise SerializationError(f"malformed object at {_where(path)}: unexpected keys "
+                                 f"{sorted(map(str, data))!r}")
+    body = data[tag]
+    if tag == "$tuple":
+        _expect(body, list, path, tag)
+        return tuple(_decode(v, path.child(i), depth + 1) for i, v in enumerate(body))
+    if tag == "$dict":
+        return _decode_pairs(body, path, depth)
+    if tag == "$float":
+        if body not in ("nan", "inf", "-inf"):
+            raise SerializationError(f"bad $float {body!r} at {_where(path)}")
+        return float(body)
+    if tag == "$ref":
+        _expect(body, str, path, tag)
+        return _lookup(body, path)
+    if tag in ("$type", "$call"):
+        _expect(body, str, path, tag)
+        if set(data) - {tag, "args"}:
+            raise SerializationError(f"malformed {tag} object at {_where(path)}: unexpected "
+                                     f"keys {sorted(set(data) - {tag, 'args'})!r}")
+        target = _lookup(body, path)
+        raw_args = data.get("args", {})
+        _expect(raw_args, dict, path, "args")
+        if len(raw_args) == 1 and "$dict" in raw_args:
+            children = _decode_pairs(raw_args["$dict"], path, depth)
+        else:
+            children = {k: _decode(v, path.child(k), depth + 1) for k, v in raw_args.items()}
+        return _instantiate(tag, body, target, children, path)
+    raise SerializationError(f"unknown marker {tag!r} at {_where(path)}")
+
+
+def _decode_pairs(body: Any, path: KeyPath, depth: int) -> dict:
+    _expect(body, list, path, "$dict")
+    result: dict = {}
+    for pair in body:
+        if type(pair) is not list or len(pair) != 2:
+            raise SerializationError(f"malformed $dict entry {pair!r} at {_where(path)}: "
+                                     "expected [key, value]")
+        key = pair[0]
+        if key is not None and type(key) not in (bool, int, str, float):
+            raise SerializationError(f"unhashable or non-scalar dict key {key!r} at "
+                                     f"{_where(path)}")
+        result[key] = _decode(pair[1], path.child(key), depth + 1)
+    return result
+
+
+def _lookup(name: str, path: KeyPath) -> Any:
+    target = lookup_registered(name)
+    if target is None:
+        raise SerializationError(
+            f"unknown type {name!r} at {_where(path)}: only registered types are instantiated "
+            "and no module is imported. Import the module that defines it (and gl.symbolize "
+            "or gl.register_type it) before from_json."
+        )
+    return target
+
+
+def _instantiate(tag: str, name: str, target: Any, children: dict, path: KeyPath) -> Any:
+    try:
+        if tag == "$call":
+            if not isinstance(target, SymbolicFunction):
+                raise SerializationError(f"{name!r} at {_where(path)} is not a symbolic function")
+            args, kwargs = target.binder.call_args(children)
+            return target(*args, **kwargs)
+        if not isinstance(target, type):
+            raise SerializationError(f"{name!r} at {_where(path)} is not a type")
+        kind = kind_of_type(target)
+        if kind is None or kind.create is None:
+            raise SerializationError(f"type {name!r} at {_where(path)} cannot be created "
+                                     "from JSON (no node kind with a constructor)")
+        return kind.create(target, children)
+    except SerializationError:
+        raise
+    except Exception as exc:
+        raise SerializationError(
+            f"cannot create {name!r} at {_where(path)} from its JSON arguments: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+

@@ -1,0 +1,166 @@
+"""KeyPath: the address of a node in a tree, with a canonical text form.
+
+Grammar: identifier keys as `.name` (no dot at the start), integer keys as
+`[3]`, any other key as a bracketed Python literal, strings double-quoted:
+`blocks[3].conv`, `cfg["lr schedule"]`, `["a.b"]`. The root is `""`.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import keyword
+import re
+from collections.abc import Iterable
+from typing import Any, Union
+
+from glove_lab.errors import PathError
+
+__all__ = ["KeyPath", "PathLike", "as_path"]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class KeyPath(tuple):
+    """An immutable sequence of keys from the root to a node; hashable, ordered."""
+
+    __slots__ = ()
+
+    def __new__(cls, keys: Iterable[Any] = ()) -> KeyPath:
+        return tuple.__new__(cls, keys)
+
+    @classmethod
+    def parse(cls, text: str | KeyPath) -> KeyPath:
+        """Parse the canonical text form (also accepts `$` for the root)."""
+        if isinstance(text, KeyPath):
+            return text
+        if not isinstance(text, str):
+            raise PathError(f"a path must be a string or KeyPath, not {type(text).__name__}")
+        return _parse(text)
+
+    def child(self, key: Any) -> KeyPath:
+        """The path one level below this one."""
+        return tuple.__new__(KeyPath, (*self, key))
+
+    @property
+    def parent(self) -> KeyPath:
+        """The path one level up (the root's parent is the root)."""
+        return tuple.__new__(KeyPath, self[:-1])
+
+    @property
+    def key(self) -> Any:
+        """The last key, or None for the root."""
+        return self[-1] if self else None
+
+    @property
+    def depth(self) -> int:
+        """Number of keys (0 for the root)."""
+        return len(self)
+
+    def is_prefix_of(self, other: KeyPath) -> bool:
+        """True if `other` is this path or lies below it."""
+        return len(other) >= len(self) and other[: len(self)] == tuple(self)
+
+    def __str__(self) -> str:
+        return "".join(_format_key(k, i == 0) for i, k in enumerate(self))
+
+    def __repr__(self) -> str:
+        return f"KeyPath({str(self)!r})"
+
+    def __add__(self, other: Iterable[Any]) -> KeyPath:  # type: ignore[override]
+        return tuple.__new__(KeyPath, (*self, *other))
+
+
+PathLike = Union[str, KeyPath]
+
+
+def as_path(path: PathLike | Iterable[Any]) -> KeyPath:
+    """Coerce a string, KeyPath or tuple of keys into a KeyPath."""
+    if isinstance(path, KeyPath):
+        return path
+    if isinstance(path, str):
+        return _parse(path)
+    if isinstance(path, tuple):
+        return KeyPath(path)
+    raise PathError(f"a path must be a string or KeyPath, not {type(path).__name__}: {path!r}")
+
+
+def _format_key(key: Any, first: bool) -> str:
+    if isinstance(key, str):
+        if _IDENTIFIER.fullmatch(key) and not keyword.iskeyword(key):
+            return key if first else "." + key
+        return "[" + json.dumps(key, ensure_ascii=False) + "]"
+    if isinstance(key, bool) or key is None:
+        return f"[{key!r}]"
+    if isinstance(key, int):
+        return f"[{key}]"
+    return f"[{key!r}]"
+
+
+def _parse(text: str) -> KeyPath:
+    if text in ("", "$"):
+        return KeyPath()
+    keys: list[Any] = []
+    i, n = 0, len(text)
+    expect_name = True  # a bare identifier is allowed at the start and after "."
+    while i < n:
+        c = text[i]
+        if c == ".":
+            if i == 0 or expect_name:
+                raise PathError(f"malformed path {text!r}: unexpected '.' at position {i}")
+            expect_name = True
+            i += 1
+            continue
+        if c == "[":
+            end = _closing_bracket(text, i)
+            keys.append(_parse_bracket(text, text[i + 1 : end]))
+            i = end + 1
+            expect_name = False
+            continue
+        if not expect_name:
+            raise PathError(f"malformed path {text!r}: expected '.' or '[' at position {i}")
+        m = _IDENTIFIER.match(text, i)
+        if m is None:
+            raise PathError(
+                f"malformed path {text!r}: {c!r} at position {i} cannot start a name; "
+                'quote such keys as ["..."]'
+            )
+        keys.append(m.group())
+        i = m.end()
+        expect_name = False
+    if expect_name:
+        raise PathError(f"malformed path {text!r}: it ends with '.'")
+    return KeyPath(keys)
+
+
+def _closing_bracket(text: str, start: int) -> int:
+    i = start + 1
+    quote = None
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c == "]":
+            return i
+        i += 1
+    raise PathError(f"malformed path {text!r}: '[' at position {start} is never closed")
+
+
+def _parse_bracket(text: str, inner: str) -> Any:
+    inner = inner.strip()
+    if re.fullmatch(r"-?\d+", inner):
+        return int(inner)
+    try:
+        if inner.startswith('"'):
+            return json.loads(inner)
+        return ast.literal_eval(inner)
+    except (ValueError, SyntaxError, json.JSONDecodeError) as exc:
+        raise PathError(
+            f"malformed path {text!r}: [{inner}] is not an index or a quoted key"
+        ) from exc

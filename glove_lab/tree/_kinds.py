@@ -1,0 +1,206 @@
+"""The node-kind registry: how to open a value into children and close it again.
+
+Like JAX's pytree registry, every algorithm in glove_lab is written once
+against this protocol. A kind says how to list a value's `(key, child)` pairs,
+how to rebuild it from new children, and (optionally) how to create one from
+scratch, which code and JSON need. Values with no kind are leaves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from typing import Any
+
+__all__ = ["NodeKind", "kind_of", "kind_of_type", "register_kind", "children_of"]
+
+ChildrenFn = Callable[[Any], Iterable[tuple[Any, Any]]]
+RebuildFn = Callable[[Any, dict], Any]
+LabelFn = Callable[[Any], str]
+CreateFn = Callable[[type, dict], Any]
+SignatureFn = Callable[[type, dict], tuple[tuple, dict]]
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeKind:
+    """How one type of value is opened into children and rebuilt from them.
+
+    `children(node)` yields `(key, child)` pairs in display order;
+    `rebuild(node, children)` returns a new node from a dict holding every key;
+    `create(cls, children)` builds a node from scratch (code and JSON use it);
+    `call_args(cls, children)` says how code writes the constructor call, as
+    `(positional, keyword)`; `label(node)` overrides the display name.
+    """
+
+    type: type
+    children: ChildrenFn
+    rebuild: RebuildFn
+    label: LabelFn | None = None
+    create: CreateFn | None = None
+    call_args: SignatureFn | None = None
+    subclasses: bool = True
+    extensible: bool = False  # rebind may add new keys (dicts)
+
+
+_EXACT: dict[type, NodeKind] = {}
+_BY_BASE: list[NodeKind] = []
+_RESOLVED: dict[type, NodeKind | None] = {}
+_RESOLVERS: list[Callable[[type], NodeKind | None]] = []
+
+
+def register_kind(
+    type_: type,
+    children: ChildrenFn,
+    rebuild: RebuildFn,
+    label: LabelFn | None = None,
+    *,
+    create: CreateFn | None = None,
+    call_args: SignatureFn | None = None,
+    subclasses: bool = True,
+) -> NodeKind:
+    """Register how values of `type_` (and, by default, its subclasses) open and close.
+
+    Args:
+        type_: the type to register.
+        children: `fn(node) -> iterable of (key, child)`.
+        rebuild: `fn(node, children: dict) -> new node`, given every key.
+        label: optional `fn(node) -> str` shown as the node's name.
+        create: optional `fn(cls, children) -> node` to build from scratch
+            (lets `to_code`/`from_json` handle the type).
+        call_args: optional `fn(cls, children) -> (args, kwargs)` for code.
+        subclasses: whether subclasses of `type_` share this kind.
+
+    Returns:
+        The registered NodeKind.
+    """
+    kind = NodeKind(
+        type_, children, rebuild, label, create, call_args, subclasses=subclasses
+    )
+    _add(kind)
+    return kind
+
+
+def kind_of(value: Any) -> NodeKind | None:
+    """The kind of `value`, or None if it is a leaf."""
+    try:
+        return _RESOLVED[type(value)]
+    except KeyError:
+        return kind_of_type(type(value))
+
+
+def kind_of_type(cls: type) -> NodeKind | None:
+    """The kind shared by instances of `cls`, or None if they are leaves."""
+    try:
+        return _RESOLVED[cls]
+    except KeyError:
+        pass
+    kind = _resolve(cls)
+    _RESOLVED[cls] = kind
+    return kind
+
+
+def children_of(value: Any) -> list[tuple[Any, Any]]:
+    """The `(key, child)` pairs of `value`; empty for a leaf."""
+    kind = kind_of(value)
+    return list(kind.children(value)) if kind is not None else []
+
+
+def add_resolver(resolver: Callable[[type], NodeKind | None]) -> None:
+    """Add a fallback that decides the kind of types no registration names."""
+    _RESOLVERS.append(resolver)
+    _RESOLVED.clear()
+
+
+def _add(kind: NodeKind) -> None:
+    _EXACT[kind.type] = kind
+    if kind.subclasses:
+        _BY_BASE[:] = [k for k in _BY_BASE if k.type is not kind.type]
+        _BY_BASE.append(kind)
+    _RESOLVED.clear()
+
+
+def _resolve(cls: type) -> NodeKind | None:
+    kind = _EXACT.get(cls)
+    if kind is not None:
+        return kind
+    for resolver in _RESOLVERS:
+        kind = resolver(cls)
+        if kind is not None:
+            return kind
+    # The most specific registered base wins.
+    for base in cls.__mro__[1:]:
+        for candidate in _BY_BASE:
+            if candidate.type is base:
+                return candidate
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        return _namedtuple_kind(cls)
+    if dataclasses.is_dataclass(cls):
+        return _dataclass_kind(cls)
+    return None
+
+
+# -- built-in kinds: list, tuple, dict, namedtuple, dataclass ------------------
+
+
+def _sequence_create(cls: type, children: dict) -> Any:
+    return cls(children.values())
+
+
+_add(
+    NodeKind(
+        list,
+        lambda node: enumerate(node),
+        lambda node, children: list(children.values()),
+        create=_sequence_create,
+        subclasses=False,
+    )
+)
+_add(
+    NodeKind(
+        tuple,
+        lambda node: enumerate(node),
+        lambda node, children: tuple(children.values()),
+        create=_sequence_create,
+        subclasses=False,
+    )
+)
+_add(
+    dataclasses.replace(
+        NodeKind(
+            dict,
+            lambda node: node.items(),
+            lambda node, children: dict(children),
+            create=lambda cls, children: dict(children),
+            subclasses=False,
+        ),
+        extensible=True,
+    )
+)
+
+
+def _namedtuple_kind(cls: type) -> NodeKind:
+    fields = cls._fields  # type: ignore[attr-defined]
+    return NodeKind(
+        cls,
+        lambda node: zip(fields, node),
+        lambda node, children: type(node)(**children),
+        create=lambda c, children: c(**children),
+        call_args=lambda c, children: ((), dict(children)),
+        subclasses=False,
+    )
+
+
+def _dataclass_kind(cls: type) -> NodeKind:
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+    def children(node: Any) -> Iterable[tuple[str, Any]]:
+        return [(name, getattr(node, name)) for name in names]
+
+    return NodeKind(
+        cls,
+        children,
+        lambda node, kids: type(node)(**kids),
+        create=lambda c, kids: c(**kids),
+        call_args=lambda c, kids: ((), dict(kids)),
+        subclasses=False,
+    )

@@ -1,0 +1,386 @@
+"""Symbolic objects: classes and functions whose instances remember how they were built.
+
+A symbolic instance records its bound constructor arguments (defaults
+included); those arguments are its children in the tree, so a rebuilt
+instance is a real instance whose `__init__` ran with the new arguments. A
+symbolized function called with arguments gives a deferred `Call` node that
+`build` evaluates.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+import types
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, overload
+
+from glove_lab.tree._kinds import NodeKind, add_resolver, kind_of
+from glove_lab.tree._naming import register_type
+from glove_lab.tree._tags import tag
+
+__all__ = ["Symbolic", "Call", "SymbolicFunction", "symbolize", "build", "is_symbolic", "hyper_of"]
+
+T = TypeVar("T")
+_EMPTY = inspect.Parameter.empty
+
+
+class _Binder:
+    """A precomputed, fast `inspect.Signature.bind` + `apply_defaults`."""
+
+    __slots__ = ("names", "positional", "keyword_only", "defaults", "var_pos", "var_kw",
+                 "positional_only", "owner")
+
+    def __init__(self, signature: inspect.Signature, owner: str) -> None:
+        self.owner = owner
+        self.names: list[str] = []
+        self.positional: list[str] = []
+        self.positional_only: set[str] = set()
+        self.keyword_only: set[str] = set()
+        self.defaults: dict[str, Any] = {}
+        self.var_pos: str | None = None
+        self.var_kw: str | None = None
+        for p in signature.parameters.values():
+            self.names.append(p.name)
+            if p.kind is p.VAR_POSITIONAL:
+                self.var_pos = p.name
+            elif p.kind is p.VAR_KEYWORD:
+                self.var_kw = p.name
+            else:
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+                    self.positional.append(p.name)
+                else:
+                    self.keyword_only.add(p.name)
+                if p.kind is p.POSITIONAL_ONLY:
+                    self.positional_only.add(p.name)
+                if p.default is not _EMPTY:
+                    self.defaults[p.name] = p.default
+
+    def bind(self, args: tuple, kwargs: dict) -> dict[str, Any]:
+        """Bound arguments, defaults included, in signature order."""
+        bound: dict[str, Any] = {}
+        positional = self.positional
+        if len(args) > len(positional) and self.var_pos is None:
+            raise TypeError(
+                f"{self.owner}() takes {len(positional)} positional arguments "
+                f"but {len(args)} were given"
+            )
+        for name, value in zip(positional, args):
+            bound[name] = value
+        extra_kw: dict[str, Any] = {}
+        for name, value in kwargs.items():
+            if name in bound:
+                raise TypeError(f"{self.owner}() got multiple values for argument {name!r}")
+            if (name in self.defaults or name in positional or name in self.keyword_only) and (
+                name not in self.positional_only
+            ):
+                bound[name] = value
+            elif self.var_kw is not None:
+                extra_kw[name] = value
+            else:
+                raise TypeError(f"{self.owner}() got an unexpected keyword argument {name!r}")
+        result: dict[str, Any] = {}
+        for name in self.names:
+            if name in bound:
+                result[name] = bound[name]
+            elif name == self.var_pos:
+                result[name] = tuple(args[len(positional):])
+            elif name == self.var_kw:
+                result[name] = extra_kw
+            elif name in self.defaults:
+                result[name] = self.defaults[name]
+            else:
+                raise TypeError(f"{self.owner}() missing required argument {name!r}")
+        return result
+
+    def call_args(self, bound: dict[str, Any]) -> tuple[tuple, dict]:
+        """`(args, kwargs)` that reproduce `bound` when passed to the callable."""
+        if self.var_pos is None and not self.positional_only:
+            kwargs = {k: v for k, v in bound.items() if k != self.var_kw}
+            if self.var_kw is not None:
+                kwargs.update(bound.get(self.var_kw, {}))
+            return (), kwargs
+        args: list[Any] = []
+        kwargs = {}
+        for name in self.names:
+            if name not in bound:
+                continue
+            if name == self.var_pos:
+                args.extend(bound[name])
+            elif name == self.var_kw:
+                kwargs.update(bound[name])
+            elif name in self.positional and (self.var_pos is not None or
+                                              name in self.positional_only):
+                args.append(bound[name])
+            else:
+                kwargs[name] = bound[name]
+        return tuple(args), kwargs
+
+
+class Symbolic:
+    """Mixin of every symbolic class; its instances record their constructor arguments."""
+
+    __glove_binder__: _Binder
+    __glove_hyper__: tuple[str, ...] = ()
+    _sym_args: dict[str, Any]
+
+    @property
+    def sym_args(self) -> dict[str, Any]:
+        """The recorded constructor arguments (a copy), defaults included."""
+        return dict(self._sym_args)
+
+    def __repr__(self) -> str:
+        from glove_lab.tree._format import short_repr
+
+        return short_repr(self)
+
+
+def _symbolic_getattr(self: Any, name: str) -> Any:
+    try:
+        args = object.__getattribute__(self, "_sym_args")
+    except AttributeError:
+        args = None
+    if args is not None and name in args:
+        return args[name]
+    for base in type(self).__mro__[1:]:
+        getter = base.__dict__.get("__getattr__")
+        if getter is not None and getter is not _symbolic_getattr:
+            return getter(self, name)
+    raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def is_symbolic(value: Any) -> bool:
+    """True for instances of symbolic classes and deferred calls."""
+    return isinstance(value, (Symbolic, Call))
+
+
+def hyper_of(value: Any) -> tuple[str, ...]:
+    """Names of the arguments declared as hyperparameters of a node's type."""
+    if isinstance(value, Call):
+        return value.function.hyper
+    return getattr(type(value), "__glove_hyper__", ())
+
+
+@overload
+def symbolize(target: type[T], *, tags: Iterable[str] = ..., hyper: Iterable[str] = ...,
+              name: str | None = ...) -> type[T]: ...
+@overload
+def symbolize(target: Callable[..., Any], *, tags: Iterable[str] = ...,
+              hyper: Iterable[str] = ..., name: str | None = ...) -> SymbolicFunction: ...
+@overload
+def symbolize(target: None = ..., *, tags: Iterable[str] = ..., hyper: Iterable[str] = ...,
+              name: str | None = ...) -> Callable[[Any], Any]: ...
+
+
+def symbolize(target: Any = None, *, tags: Iterable[str] = (), hyper: Iterable[str] = (),
+              name: str | None = None) -> Any:
+    """Make a class or function symbolic, as a decorator or as a call.
+
+    On a class you own (`@gl.symbolize`) or do not (`gl.symbolize(ThirdPartyConv)`),
+    returns a symbolic subclass; the original class is untouched. It is known,
+    for code and JSON, as `<calling module>.<class name>`, which must import
+    back to the returned class. On a function, returns a `SymbolicFunction`
+    whose calls are deferred `Call` nodes.
+
+    Args:
+        target: the class or function (omit to get a decorator).
+        tags: tags for the new type (`{"convolution"}`), inherited by subclasses.
+        hyper: names of the arguments that are hyperparameters (shown first).
+        name: override the `module.Name` it is known by.
+    """
+    module = sys._getframe(1).f_globals.get("__name__", "__main__")
+    if target is None:
+        return lambda t: _symbolize(t, module, tuple(tags), tuple(hyper), name)
+    return _symbolize(target, module, tuple(tags), tuple(hyper), name)
+
+
+def _symbolize(target: Any, module: str, tags: tuple[str, ...], hyper: tuple[str, ...],
+               name: str | None) -> Any:
+    if isinstance(target, SymbolicFunction) or (
+        isinstance(target, type) and "__glove_binder__" in target.__dict__
+    ):
+        if tags:
+            tag(target, *tags)
+        if hyper:
+            if isinstance(target, SymbolicFunction):
+                target.hyper = hyper
+            else:
+                target.__glove_hyper__ = hyper
+        return target
+    if isinstance(target, type):
+        return _symbolize_class(target, module, tags, hyper, name)
+    if callable(target):
+        return _symbolize_function(target, module, tags, hyper, name)
+    raise TypeError(f"gl.symbolize expects a class or a function, got {target!r}")
+
+
+def _symbolize_class(cls: type, module: str, tags: tuple[str, ...], hyper: tuple[str, ...],
+                     name: str | None) -> type:
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"cannot symbolize {cls.__qualname__}: no readable signature") from exc
+    binder = _Binder(signature, cls.__name__)
+    _check_hyper(hyper, binder.names, cls.__qualname__)
+    original_init = cls.__init__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        object.__setattr__(self, "_sym_args", binder.bind(args, kwargs))
+        original_init(self, *args, **kwargs)
+
+    qualname = cls.__qualname__ if module == cls.__module__ else cls.__name__
+    namespace = {
+        "__init__": functools.wraps(original_init)(__init__)
+        if original_init is not object.__init__ else __init__,
+        "__getattr__": _symbolic_getattr,
+        "__glove_binder__": binder,
+        "__glove_hyper__": hyper,
+        "__module__": module,
+        "__qualname__": qualname,
+        "__doc__": cls.__doc__,
+    }
+    bases = (cls,) if issubclass(cls, Symbolic) else (cls, Symbolic)
+    new_cls = types.new_class(cls.__name__, bases, {}, lambda ns: ns.update(namespace))
+    if tags:
+        tag(new_cls, *tags)
+    register_type(new_cls, name or f"{module}.{qualname}")
+    return new_cls
+
+
+def _check_hyper(hyper: tuple[str, ...], names: list[str], owner: str) -> None:
+    unknown = [h for h in hyper if h not in names]
+    if unknown:
+        raise TypeError(f"hyper={unknown!r} are not arguments of {owner}; it takes {names!r}")
+
+
+class SymbolicFunction:
+    """A symbolized function: calling it returns a deferred `Call` node."""
+
+    def __init__(self, function: Callable[..., Any], module: str, hyper: tuple[str, ...],
+                 name: str | None) -> None:
+        functools.update_wrapper(self, function)
+        self.function = function
+        self.binder = _Binder(inspect.signature(function), function.__name__)
+        _check_hyper(hyper, self.binder.names, function.__qualname__)
+        self.hyper = hyper
+        self.__module__ = module
+        self.__qualname__ = (function.__qualname__ if module == function.__module__
+                             else function.__name__)
+        register_type(self, name or f"{module}.{self.__qualname__}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Call:
+        return Call(self, self.binder.bind(args, kwargs))
+
+    def __repr__(self) -> str:
+        return f"<symbolic function {self.__module__}.{self.__qualname__}>"
+
+
+def _symbolize_function(function: Callable[..., Any], module: str, tags: tuple[str, ...],
+                        hyper: tuple[str, ...], name: str | None) -> SymbolicFunction:
+    symbolic = SymbolicFunction(function, module, hyper, name)
+    if tags:
+        tag(symbolic, *tags)
+    return symbolic
+
+
+class Call:
+    """A deferred call of a symbolic function; `gl.build(call)` or `call()` evaluates it."""
+
+    __slots__ = ("function", "_sym_args")
+    __glove_function_of__ = staticmethod(lambda node: node.function)
+
+    def __init__(self, function: SymbolicFunction, args: dict[str, Any]) -> None:
+        self.function = function
+        self._sym_args = args
+
+    @property
+    def sym_args(self) -> dict[str, Any]:
+        """The recorded arguments (a copy), defaults included."""
+        return dict(self._sym_args)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._sym_args[name]
+        except KeyError:
+            raise AttributeError(
+                f"call of {self.function.__qualname__} has no argument {name!r}"
+            ) from None
+
+    def __call__(self) -> Any:
+        return build(self)
+
+    def __repr__(self) -> str:
+        from glove_lab.tree._format import short_repr
+
+        return short_repr(self)
+
+
+def build(tree: Any) -> Any:
+    """Evaluate every deferred call in `tree`, innermost first; other nodes are kept or rebuilt."""
+    return _build(tree)
+
+
+def _build(node: Any) -> Any:
+    kind = kind_of(node)
+    if kind is None:
+        return node
+    old = dict(kind.children(node))
+    new = {key: _build(child) for key, child in old.items()}
+    if isinstance(node, Call):
+        args, kwargs = node.function.binder.call_args(new)
+        return node.function.function(*args, **kwargs)
+    if all(new[key] is old[key] for key in old):
+        return node
+    return kind.rebuild(node, new)
+
+
+# -- the symbolic kinds ---------------------------------------------------------
+
+
+def _symbolic_children(node: Any) -> Iterable[tuple[str, Any]]:
+    return node._sym_args.items()
+
+
+def _symbolic_create(cls: type, children: dict) -> Any:
+    args, kwargs = cls.__glove_binder__.call_args(children)  # type: ignore[attr-defined]
+    return cls(*args, **kwargs)
+
+
+def _symbolic_call_args(cls: type, children: dict) -> tuple[tuple, dict]:
+    return cls.__glove_binder__.call_args(children)  # type: ignore[attr-defined]
+
+
+SYMBOLIC_KIND = NodeKind(
+    Symbolic,
+    _symbolic_children,
+    lambda node, children: _symbolic_create(type(node), children),
+    create=_symbolic_create,
+    call_args=_symbolic_call_args,
+)
+
+CALL_KIND = NodeKind(
+    Call,
+    _symbolic_children,
+    lambda node, children: Call(node.function, dict(children)),
+    label=lambda node: node.function.__name__,
+    subclasses=False,
+)
+
+
+def _resolve_symbolic(cls: type) -> NodeKind | None:
+    if cls is Call:
+        return CALL_KIND
+    if issubclass(cls, Symbolic) and "__glove_binder__" in _mro_dicts(cls):
+        return SYMBOLIC_KIND
+    return None
+
+
+def _mro_dicts(cls: type) -> set[str]:
+    names: set[str] = set()
+    for base in cls.__mro__:
+        names.update(base.__dict__)
+    return names
+
+
+add_resolver(_resolve_symbolic)

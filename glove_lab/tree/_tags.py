@@ -1,0 +1,54 @@
+"""Tags: light annotations on types ("convolution", "nonlinearity") that rules match on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["tag", "tags_of", "untag"]
+
+_TAGS: dict[Any, set[str]] = {}
+_CACHE: dict[type, frozenset[str]] = {}
+
+
+def tag(target: Any, *tags: str) -> Any:
+    """Attach tags to a type (inherited by its subclasses) or a symbolic function.
+
+    Returns `target`: `gl.tag(torch.nn.Conv2d, "convolution")`.
+    """
+    for name in tags:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"tags must be non-empty strings, got {name!r}")
+    _TAGS.setdefault(target, set()).update(tags)
+    _CACHE.clear()
+    return target
+
+
+def untag(target: Any, *tags: str) -> None:
+    """Remove tags from a type (all of its own tags if none are named)."""
+    own = _TAGS.get(target)
+    if own is None:
+        return
+    if tags:
+        own.difference_update(tags)
+    else:
+        own.clear()
+    _CACHE.clear()
+
+
+def tags_of(node: Any) -> frozenset[str]:
+    """The tags of a node: those of its type and every base, or of its symbolic function."""
+    function = getattr(type(node), "__glove_function_of__", None)
+    if function is not None:
+        return frozenset(_TAGS.get(function(node), ()))
+    return type_tags(type(node))
+
+
+def type_tags(cls: type) -> frozenset[str]:
+    """The tags a type carries, its bases' included."""
+    cached = _CACHE.get(cls)
+    if cached is None:
+        collected: set[str] = set()
+        for base in cls.__mro__:
+            collected.update(_TAGS.get(base, ()))
+        cached = _CACHE[cls] = frozenset(collected)
+    return cached

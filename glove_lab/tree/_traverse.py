@@ -1,0 +1,274 @@
+"""Walking a tree: traverse, get, paths, and the per-root index that makes queries O(hits).
+
+A root never changes (edits return new roots), so the facts computed for it
+(its nodes in traversal order, by type and by tag) are computed once and
+reused by every query, render and rule on that root.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from glove_lab.errors import PathError
+from glove_lab.tree._keypath import KeyPath, PathLike, as_path
+from glove_lab.tree._kinds import kind_of
+from glove_lab.tree._symbolic import Call, SymbolicFunction
+from glove_lab.tree._tags import tags_of, type_tags
+
+__all__ = ["traverse", "get", "paths", "query", "index_of", "TreeIndex", "PathGlob"]
+
+_ROOT = KeyPath()
+
+
+def traverse(tree: Any) -> Iterator[tuple[KeyPath, Any]]:
+    """Yield `(KeyPath, node)` for every node, depth-first, parents before children."""
+    stack: list[tuple[KeyPath, Any]] = [(_ROOT, tree)]
+    pop, push = stack.pop, stack.append
+    new = tuple.__new__
+    while stack:
+        path, node = pop()
+        yield path, node
+        kind = kind_of(node)
+        if kind is not None:
+            children = list(kind.children(node))
+            for key, child in reversed(children):
+                push((new(KeyPath, (*path, key)), child))
+
+
+def get(tree: Any, path: PathLike) -> Any:
+    """The node at `path`; raises PathError naming the first key that does not exist."""
+    keys = as_path(path)
+    node = tree
+    for depth, key in enumerate(keys):
+        node = _child(node, key, keys, depth)
+    return node
+
+
+def paths(tree: Any) -> list[KeyPath]:
+    """Every node's path, in traversal order."""
+    return [path for path, _ in index_of(tree).entries]
+
+
+def query(tree: Any, tag: str | None = None, type: Any = None, path: str | None = None,
+          where: Callable[[Any], bool] | None = None) -> dict[str, Any]:
+    """Nodes meeting every given criterion, as `{str(path): node}` in traversal order.
+
+    Args:
+        tag: a tag the node carries (`gl.tags_of`).
+        type: a type (subclasses match), a tuple of types, or a symbolic function
+            (its deferred calls match).
+        path: a glob over paths: `*` is one key, `**` any number of keys
+            (`"blocks[*].conv"`, `"**.act"`).
+        where: a predicate `fn(node) -> bool`.
+    """
+    index = index_of(tree)
+    positions = index.positions(tag=tag, type=type)
+    entries = index.entries
+    glob = PathGlob(path) if path is not None else None
+    result: dict[str, Any] = {}
+    for i in positions:
+        node_path, node = entries[i]
+        if glob is not None and not glob.match(node_path):
+            continue
+        if where is not None and not where(node):
+            continue
+        result[str(node_path)] = node
+    return result
+
+
+class TreeIndex:
+    """Facts about one root: nodes in traversal order, positions by type and tag."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.entries: list[tuple[KeyPath, Any]] = list(traverse(root))
+        self._by_type: dict[type, list[int]] | None = None
+        self._by_tag: dict[str, list[int]] | None = None
+        self._by_path: dict[KeyPath, Any] | None = None
+        self._subtree_sizes: dict[KeyPath, int] | None = None
+
+    @property
+    def by_type(self) -> dict[type, list[int]]:
+        """Positions of the nodes of each exact type."""
+        if self._by_type is None:
+            by_type: dict[type, list[int]] = {}
+            for i, (_, node) in enumerate(self.entries):
+                cls = type(node)
+                bucket = by_type.get(cls)
+                if bucket is None:
+                    by_type[cls] = [i]
+                else:
+                    bucket.append(i)
+            self._by_type = by_type
+        return self._by_type
+
+    @property
+    def by_tag(self) -> dict[str, list[int]]:
+        """Positions of the nodes carrying each tag."""
+        if self._by_tag is None:
+            by_tag: dict[str, list[int]] = {}
+            entries = self.entries
+            for cls, positions in self.by_type.items():
+                if cls is Call:
+                    for i in positions:
+                        for name in tags_of(entries[i][1]):
+                            by_tag.setdefault(name, []).append(i)
+                    continue
+                for name in type_tags(cls):
+                    by_tag.setdefault(name, []).extend(positions)
+            for bucket in by_tag.values():
+                bucket.sort()
+            self._by_tag = by_tag
+        return self._by_tag
+
+    @property
+    def by_path(self) -> dict[KeyPath, Any]:
+        """Node at each path."""
+        if self._by_path is None:
+            self._by_path = dict(self.entries)
+        return self._by_path
+
+    @property
+    def subtree_sizes(self) -> dict[KeyPath, int]:
+        """Number of nodes in the subtree at each path (itself included)."""
+        if self._subtree_sizes is None:
+            sizes: dict[KeyPath, int] = {}
+            for path, _ in reversed(self.entries):
+                sizes[path] = sizes.get(path, 0) + 1
+                if path:
+                    parent = path.parent
+                    sizes[parent] = sizes.get(parent, 0) + sizes[path]
+            self._subtree_sizes = sizes
+        return self._subtree_sizes
+
+    def positions(self, tag: str | None = None, type: Any = None) -> list[int] | range:
+        """Positions matching a tag and/or a type, in traversal order."""
+        if type is None and tag is None:
+            return range(len(self.entries))
+        result: list[int] | None = None
+        if type is not None:
+            result = self._type_positions(type)
+        if tag is not None:
+            tagged = self.by_tag.get(tag, [])
+            result = tagged if result is None else sorted(set(result) & set(tagged))
+        return result if result is not None else []
+
+    def _type_positions(self, wanted: Any) -> list[int]:
+        if isinstance(wanted, SymbolicFunction):
+            return [i for i in self.by_type.get(Call, []) if self.entries[i][1].function is wanted]
+        if not isinstance(wanted, (type, tuple)):
+            raise TypeError(f"query(type=...) expects a type, tuple of types or symbolic "
+                            f"function, got {wanted!r}")
+        buckets = [positions for cls, positions in self.by_type.items()
+                   if issubclass(cls, wanted)]
+        if len(buckets) == 1:
+            return buckets[0]
+        return sorted(i for bucket in buckets for i in bucket)
+
+
+_CACHE: OrderedDict[int, tuple[Any, tuple[int, ...], TreeIndex]] = OrderedDict()
+_CACHE_SIZE = 16
+
+
+def index_of(tree: Any) -> TreeIndex:
+    """The (cached) index of a root. Trees are values: do not mutate one in place."""
+    key = id(tree)
+    hit = _CACHE.get(key)
+    stamp = _stamp(tree)
+    if hit is not None and hit[0] is tree and hit[1] == stamp:
+        _CACHE.move_to_end(key)
+        return hit[2]
+    index = TreeIndex(tree)
+    _CACHE[key] = (tree, stamp, index)
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return index
+
+
+def _stamp(tree: Any) -> tuple[int, ...]:
+    """Identities of the root's children: catches the common in-place mutation."""
+    kind = kind_of(tree)
+    if kind is None:
+        return ()
+    return tuple(id(child) for _, child in kind.children(tree))
+
+
+def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
+    kind = kind_of(node)
+    where = str(KeyPath(keys[:depth])) or "the root"
+    if kind is None:
+        raise PathError(
+            f"path {str(keys)!r} does not exist: {where} is a leaf "
+            f"({type(node).__name__}) with no key {key!r}"
+        )
+    for child_key, child in kind.children(node):
+        if child_key == key and type(child_key) is type(key):
+            return child
+    available = [str(KeyPath((k,))) for k, _ in kind.children(node)]
+    shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
+    raise PathError(
+        f"path {str(keys)!r} does not exist: {where} ({type(node).__name__}) has no key "
+        f"{str(KeyPath((key,)))!r}; it has: {shown or 'no children'}"
+    )
+
+
+class PathGlob:
+    """A compiled path pattern: `*` matches one key, `**` any number of keys."""
+
+    _TOKEN = re.compile(r"\*\*|\[\*\]|\[[^\]]*\]|[A-Za-z0-9_*?]+|\.")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.tokens: list[Any] = []
+        pos = 0
+        for m in self._TOKEN.finditer(pattern):
+            if m.start() != pos:
+                raise PathError(f"malformed path pattern {pattern!r} at position {pos}")
+            pos = m.end()
+            text = m.group()
+            if text == ".":
+                continue
+            if text == "**":
+                self.tokens.append(_ANY_DEPTH)
+            elif text == "[*]" or text == "*":
+                self.tokens.append(_ANY_KEY)
+            elif text.startswith("["):
+                self.tokens.append(("key", KeyPath.parse(text)[0]))
+            elif "*" in text or "?" in text:
+                self.tokens.append(("glob", text))
+            else:
+                self.tokens.append(("key", text))
+        if pos != len(pattern):
+            raise PathError(f"malformed path pattern {pattern!r} at position {pos}")
+
+    def match(self, path: KeyPath) -> bool:
+        """True if `path` matches the whole pattern."""
+        return _match(self.tokens, 0, tuple(path), 0)
+
+
+_ANY_KEY = ("any",)
+_ANY_DEPTH = ("anydepth",)
+
+
+def _match(tokens: list[Any], t: int, keys: tuple, k: int) -> bool:
+    while t < len(tokens):
+        token = tokens[t]
+        if token is _ANY_DEPTH:
+            return any(_match(tokens, t + 1, keys, j) for j in range(k, len(keys) + 1))
+        if k >= len(keys):
+            return False
+        key = keys[k]
+        if token is _ANY_KEY:
+            pass
+        elif token[0] == "key":
+            if key != token[1] or type(key) is not type(token[1]):
+                return False
+        elif not (isinstance(key, str) and fnmatch.fnmatchcase(key, token[1])):
+            return False
+        t += 1
+        k += 1
+    return k == len(keys)
