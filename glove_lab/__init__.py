@@ -8,11 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from glove_lab._version import __version__
 from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError, SerializationError
+from glove_lab.rules import (
+    Match,
+    Rule,
+    RuleContext,
+    apply,
+    register_rule,
+    require_rules,
+    rule,
+    rules,
+)
+from glove_lab.session import Session, Step
 from glove_lab.tree import (
+    REMOVE,
     Call,
     Change,
     KeyPath,
+    Splice,
     Symbolic,
     build,
     diff,
@@ -34,14 +48,41 @@ from glove_lab.tree import (
     traverse,
 )
 
-__version__ = "0.1.0"
-
 __all__ = [
-    "Call", "Change", "GloveError", "KeyPath", "NoMatchError", "PathError", "RuleError",
-    "SerializationError", "Symbolic", "build", "diff", "eq", "format", "from_json", "get",
-    "paths", "query", "rebind", "register_kind", "register_type", "replace", "symbolize", "tag",
-    "tags_of", "to_code", "to_json", "traverse",
+    "REMOVE", "Call", "Change", "GloveError", "GloveWidget", "KeyPath", "Match", "NoMatchError",
+    "PathError", "Rule", "RuleContext", "RuleError", "SerializationError", "Session", "Splice",
+    "Step", "Symbolic", "__version__", "apply", "build", "diff", "eq", "format", "from_json",
+    "get", "paths", "query", "rebind", "register_kind", "register_rule", "register_type",
+    "render", "replace", "require_rules", "rule", "rules", "symbolize", "tag", "tags_of",
+    "to_code", "to_json", "to_svg", "traverse",
 ]
+
+
+def render(tree: Any, depth: int | None = None, highlight: Any = (), diff_from: Any = None,
+           expand: Any = (), budget: int = 150) -> Any:
+    """The tree as a `graphviz.Digraph` (see `glove_lab.render.render`)."""
+    from glove_lab.render import render as render_graph
+
+    return render_graph(tree, depth=depth, highlight=highlight, diff_from=diff_from,
+                        expand=expand, budget=budget)
+
+
+def to_svg(tree: Any, depth: int | None = None, highlight: Any = (), diff_from: Any = None,
+           expand: Any = (), budget: int = 150) -> str:
+    """The tree's graph as SVG text (see `glove_lab.render.to_svg`)."""
+    from glove_lab.render import to_svg as render_svg
+
+    return render_svg(tree, depth=depth, highlight=highlight, diff_from=diff_from,
+                      expand=expand, budget=budget)
+
+
+def __getattr__(name: str) -> Any:
+    # The widget needs ipywidgets: import it only when asked for.
+    if name == "GloveWidget":
+        from glove_lab.notebook import GloveWidget
+
+        return GloveWidget
+    raise AttributeError(f"module 'glove_lab' has no attribute {name!r}")
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
@@ -54,3 +95,16 @@ def load_ipython_extension(ipython: Any) -> None:
     from glove_lab.notebook import load_ipython_extension as load
 
     load(ipython)
+
+
+def _display_bundle(obj: Any, include: Any = None, exclude: Any = None) -> dict[str, str]:
+    """Rich display of symbolic objects in Jupyter: the graph as SVG, text as fallback."""
+    try:
+        from glove_lab.render import display_bundle
+    except Exception:  # graphviz's Python package missing: plain text
+        return {"text/plain": repr(obj)}
+    return display_bundle(obj)
+
+
+Symbolic._repr_mimebundle_ = _display_bundle  # type: ignore[attr-defined]
+Call._repr_mimebundle_ = _display_bundle  # type: ignore[attr-defined]

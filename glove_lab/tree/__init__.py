@@ -2,7 +2,7 @@
 
 from glove_lab.tree._codegen import CodeWriter, to_code
 from glove_lab.tree._compare import Change, diff, eq
-from glove_lab.tree._edit import map_nodes, rebind, replace
+from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, replace
 from glove_lab.tree._format import format, short_repr
 from glove_lab.tree._json import from_json, to_json
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path
@@ -21,7 +21,7 @@ from glove_lab.tree._tags import tag, tags_of, untag
 from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, query, traverse
 
 __all__ = [
-    "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike", "Symbolic",
+    "REMOVE", "Splice", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike", "Symbolic",
     "SymbolicFunction", "TreeIndex", "as_path", "build", "children_of", "diff", "eq", "format",
     "from_json", "get", "hyper_of", "importable_name", "index_of", "is_symbolic", "kind_of",
     "kind_of_type", "map_nodes", "name_of", "paths", "query", "rebind", "register_kind",

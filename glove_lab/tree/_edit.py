@@ -9,9 +9,28 @@ from glove_lab.errors import GloveError, PathError
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path
 from glove_lab.tree._kinds import kind_of
 
-__all__ = ["rebind", "replace", "map_nodes"]
+__all__ = ["rebind", "replace", "map_nodes", "Splice", "REMOVE"]
 
 _UNSET = object()
+
+
+class Splice:
+    """An edit value that replaces one element of a sequence by zero or more elements.
+
+    `Splice(())` (`REMOVE`) deletes the element (or a dict entry); sequence
+    indices after it are renumbered.
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Any = ()) -> None:
+        self.items = tuple(items)
+
+    def __repr__(self) -> str:
+        return "REMOVE" if not self.items else f"Splice({list(self.items)!r})"
+
+
+REMOVE = Splice(())
 
 
 class _Trie:
@@ -99,7 +118,12 @@ def _apply(node: Any, trie: _Trie, path: KeyPath) -> Any:
             changed = True
     if not changed:
         return node
+    splices = [key for key, value in new.items() if isinstance(value, Splice)]
+    if splices:
+        new = _splice(node, new, path)
     try:
+        if splices and kind.create is not None:
+            return kind.create(type(node), new)
         return kind.rebuild(node, new)
     except GloveError:
         raise
@@ -109,3 +133,27 @@ def _apply(node: Any, trie: _Trie, path: KeyPath) -> Any:
             f"values: {type(exc).__name__}: {exc}"
         ) from exc
 
+
+
+def _splice(node: Any, children: dict, path: KeyPath) -> dict:
+    """Children with Splice values expanded; integer keys renumbered from 0."""
+    sequence = all(type(key) is int for key in children)
+    if sequence:
+        items: list[Any] = []
+        for value in children.values():
+            if isinstance(value, Splice):
+                items.extend(value.items)
+            else:
+                items.append(value)
+        return dict(enumerate(items))
+    result = {}
+    for key, value in children.items():
+        if isinstance(value, Splice):
+            if value.items:
+                raise GloveError(
+                    f"cannot insert next to {str(path.child(key))!r}: "
+                    f"{type(node).__name__} is not a sequence"
+                )
+            continue
+        result[key] = value
+    return result

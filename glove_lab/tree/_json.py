@@ -213,3 +213,12 @@ def _instantiate(tag: str, name: str, target: Any, children: dict, path: KeyPath
             f"{type(exc).__name__}: {exc}"
         ) from exc
 
+
+
+def _expect(value: Any, expected: type, path: KeyPath, what: str) -> None:
+    if type(value) is not expected:
+        raise SerializationError(
+            f"malformed {what} at {_where(path)}: expected a JSON "
+            f"{ {list: 'array', dict: 'object', str: 'string'}[expected] }, "
+            f"got {type(value).__name__}"
+        )

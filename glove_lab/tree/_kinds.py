@@ -40,6 +40,9 @@ class NodeKind:
     call_args: SignatureFn | None = None
     subclasses: bool = True
     extensible: bool = False  # rebind may add new keys (dicts)
+    hyper: Callable[[Any], tuple[str, ...]] | None = None  # keys shown first
+
+
 
 
 _EXACT: dict[type, NodeKind] = {}
@@ -57,6 +60,7 @@ def register_kind(
     create: CreateFn | None = None,
     call_args: SignatureFn | None = None,
     subclasses: bool = True,
+    hyper: Callable[[Any], tuple[str, ...]] | None = None,
 ) -> NodeKind:
     """Register how values of `type_` (and, by default, its subclasses) open and close.
 
@@ -69,12 +73,13 @@ def register_kind(
             (lets `to_code`/`from_json` handle the type).
         call_args: optional `fn(cls, children) -> (args, kwargs)` for code.
         subclasses: whether subclasses of `type_` share this kind.
+        hyper: optional `fn(node) -> keys` of hyperparameters, shown first.
 
     Returns:
         The registered NodeKind.
     """
     kind = NodeKind(
-        type_, children, rebuild, label, create, call_args, subclasses=subclasses
+        type_, children, rebuild, label, create, call_args, subclasses=subclasses, hyper=hyper
     )
     _add(kind)
     return kind

@@ -159,6 +159,9 @@ def hyper_of(value: Any) -> tuple[str, ...]:
     """Names of the arguments declared as hyperparameters of a node's type."""
     if isinstance(value, Call):
         return value.function.hyper
+    kind = kind_of(value)
+    if kind is not None and kind.hyper is not None:
+        return kind.hyper(value)
     return getattr(type(value), "__glove_hyper__", ())
 
 

@@ -90,6 +90,7 @@ class TreeIndex:
         self._by_tag: dict[str, list[int]] | None = None
         self._by_path: dict[KeyPath, Any] | None = None
         self._subtree_sizes: dict[KeyPath, int] | None = None
+        self._positions: dict[KeyPath, int] | None = None
 
     @property
     def by_type(self) -> dict[type, list[int]]:
@@ -131,6 +132,13 @@ class TreeIndex:
         if self._by_path is None:
             self._by_path = dict(self.entries)
         return self._by_path
+
+    @property
+    def positions_by_path(self) -> dict[KeyPath, int]:
+        """Traversal position of each path."""
+        if self._positions is None:
+            self._positions = {path: i for i, (path, _) in enumerate(self.entries)}
+        return self._positions
 
     @property
     def subtree_sizes(self) -> dict[KeyPath, int]:

@@ -1,0 +1,22 @@
+"""The rules layer: named, parameterised rewrites, their registry, and applying them."""
+
+from glove_lab.rules._apply import Outcome, apply, apply_rule, parse_uri, resolve, rules
+from glove_lab.rules._builtin import BUILTIN_RULES
+from glove_lab.rules._match import Match
+from glove_lab.rules._params import Param
+from glove_lab.rules._registry import (
+    ENTRY_POINT_GROUP,
+    all_rules,
+    load_entry_points,
+    lookup,
+    register_rule,
+    require_rules,
+    unregister_rule,
+)
+from glove_lab.rules._rule import Rule, RuleContext, rule
+
+__all__ = [
+    "BUILTIN_RULES", "ENTRY_POINT_GROUP", "Match", "Outcome", "Param", "Rule", "RuleContext",
+    "all_rules", "apply", "apply_rule", "load_entry_points", "lookup", "parse_uri",
+    "register_rule", "require_rules", "resolve", "rule", "rules", "unregister_rule",
+]

@@ -1,0 +1,181 @@
+"""Applying a rule: match on the input tree, transform the outermost matches, atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError
+from glove_lab.rules._registry import all_rules, lookup
+from glove_lab.rules._rule import Rule, RuleContext
+from glove_lab.tree import KeyPath, PathLike, as_path, diff, get, index_of, map_nodes
+
+__all__ = ["apply", "apply_rule", "resolve", "rules", "Outcome", "parse_uri"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of applying a rule: the new tree and what it touched."""
+
+    tree: Any
+    rule: Rule
+    params: dict[str, Any]
+    paths: tuple[KeyPath, ...] | None  # the requested paths; None means everywhere
+    matched: tuple[KeyPath, ...]  # the nodes the action ran on
+    changed: tuple[KeyPath, ...] = field(default=())  # minimal changed paths (gl.diff)
+
+
+def apply(tree: Any, rule_or_uri: Rule | str, at: PathLike | Iterable[PathLike] | None = None,
+          strict: bool = True, **params: Any) -> Any:
+    """A new tree with the rule applied to the outermost matching nodes (or those `at`).
+
+    `rule_or_uri` is a Rule, a registered name, or `"name?k=v&k2=v2"` (URI
+    values are converted by the parameters' type hints). Raises PathError for
+    an `at` path that does not exist, NoMatchError when an `at` node does not
+    match or (strict) nothing matches, RuleError when the action raises;
+    the input tree is never modified.
+    """
+    return apply_rule(tree, rule_or_uri, at=at, strict=strict, **params).tree
+
+
+def apply_rule(tree: Any, rule_or_uri: Rule | str,
+               at: PathLike | Iterable[PathLike] | None = None, strict: bool = True,
+               **params: Any) -> Outcome:
+    """Like `apply`, returning an Outcome with the matched and changed paths."""
+    rule, uri_params = resolve(rule_or_uri)
+    merged = {**uri_params, **params}
+    values = rule.convert(merged)
+    targets = _targets(tree, rule, at, strict)
+    pending: dict[KeyPath, Any] = {}
+    for path, node in targets:
+        context = RuleContext(tree, path, rule, pending)
+        try:
+            if rule.accepts_context:
+                result = rule.function(node, context=context, **values)
+            else:
+                result = rule.function(node, **values)
+        except GloveError as exc:
+            raise type(exc)(f"rule {rule.name!r} failed at {_show(path)}: {exc}") from exc
+        except Exception as exc:
+            raise RuleError(
+                f"rule {rule.name!r} failed at {_show(path)}: {type(exc).__name__}: {exc}"
+            ) from exc
+        if result is not node:
+            if path in pending:
+                raise RuleError(f"rule {rule.name!r}: two edits of {_show(path)} in one "
+                                "application")
+            pending[path] = result
+    _check_overlaps(rule, pending)
+    try:
+        new_tree = map_nodes(tree, pending) if pending else tree
+    except GloveError as exc:
+        raise RuleError(f"rule {rule.name!r} produced a tree that cannot be built: {exc}") from exc
+    changed = tuple(change.path for change in diff(tree, new_tree)) if pending else ()
+    paths = None if at is None else tuple(path for path, _ in targets)
+    return Outcome(new_tree, rule, values, paths, tuple(p for p, _ in targets), changed)
+
+
+def resolve(rule_or_uri: Rule | str) -> tuple[Rule, dict[str, str]]:
+    """The Rule for a Rule, a name or a URI, and the URI's (unconverted) parameters."""
+    if isinstance(rule_or_uri, Rule):
+        return rule_or_uri, {}
+    if not isinstance(rule_or_uri, str):
+        raise RuleError(f"expected a Rule, a rule name or a URI, got {rule_or_uri!r}")
+    name, params = parse_uri(rule_or_uri)
+    return lookup(name), params
+
+
+def parse_uri(uri: str) -> tuple[str, dict[str, str]]:
+    """Split `"name?k=v&k2=v2"` into the name and a dict of string values."""
+    parts = urlsplit(uri.strip())
+    name = (parts.scheme + ":" if parts.scheme and parts.netloc else "") + parts.path
+    if parts.scheme and not parts.netloc:
+        name = uri.strip().split("?", 1)[0]
+    if not name:
+        raise RuleError(f"no rule name in {uri!r}; expected 'name?param=value&...'")
+    try:
+        pairs = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+    except ValueError as exc:
+        raise RuleError(f"malformed parameters in {uri!r}: {exc}") from None
+    params: dict[str, str] = {}
+    for key, value in pairs:
+        if key in params:
+            raise RuleError(f"parameter {key!r} given twice in {uri!r}")
+        params[key] = value
+    return name, params
+
+
+def rules(tree: Any = None, at: PathLike | None = None) -> list[Rule]:
+    """All registered rules; given a tree and a path, those whose matcher accepts that node.
+
+    Given a tree and no path: the rules that match somewhere in it.
+    """
+    everything = all_rules()
+    if tree is None:
+        return everything
+    if at is None:
+        return [r for r in everything if r.on.select(tree)]
+    path = as_path(at)
+    node = get(tree, path)
+    return [r for r in everything if r.on.matches(path, node)]
+
+
+def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None,
+             strict: bool) -> list[tuple[KeyPath, Any]]:
+    if at is None:
+        candidates = rule.on.select(tree)
+        if strict and not candidates:
+            raise NoMatchError(
+                f"rule {rule.name!r} matches nothing in this tree ({rule.on!r}); pass "
+                "strict=False to allow a no-op"
+            )
+        return _outermost(candidates)
+    requested = [at] if isinstance(at, (str, KeyPath)) else list(at)
+    if not requested:
+        raise PathError(f"rule {rule.name!r}: at= was given no paths")
+    chosen = []
+    for raw in requested:
+        path = as_path(raw)
+        node = get(tree, path)  # PathError names the missing key
+        if not rule.on.matches(path, node):
+            raise NoMatchError(
+                f"rule {rule.name!r} does not match the node at {_show(path)} "
+                f"({type(node).__name__}); it applies to {rule.on!r}"
+            )
+        chosen.append((path, node))
+    positions = index_of(tree).positions_by_path
+    chosen.sort(key=lambda item: positions[item[0]])
+    deduplicated = []
+    for item in chosen:
+        if not deduplicated or deduplicated[-1][0] != item[0]:
+            deduplicated.append(item)
+    return _outermost(deduplicated)
+
+
+def _outermost(candidates: list[tuple[KeyPath, Any]]) -> list[tuple[KeyPath, Any]]:
+    """Drop matches inside an earlier match (candidates are in traversal order)."""
+    result: list[tuple[KeyPath, Any]] = []
+    last: KeyPath | None = None
+    for path, node in candidates:
+        if last is not None and last.is_prefix_of(path):
+            continue
+        result.append((path, node))
+        last = path
+    return result
+
+
+def _check_overlaps(rule: Rule, pending: dict[KeyPath, Any]) -> None:
+    for inner in pending:
+        for depth in range(len(inner)):
+            outer = KeyPath(inner[:depth])
+            if outer in pending:
+                raise RuleError(
+                    f"rule {rule.name!r} edits both {_show(outer)} and {_show(inner)} inside it; "
+                    "an application may not edit a node and something below it"
+                )
+
+
+def _show(path: KeyPath) -> str:
+    return repr(str(path)) if path else "the root"

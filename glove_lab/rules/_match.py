@@ -1,0 +1,97 @@
+"""Match: which nodes a rule applies to, by tag, type, path glob and predicate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from glove_lab.tree import KeyPath, PathGlob, index_of, tags_of
+from glove_lab.tree._symbolic import Call, SymbolicFunction
+
+__all__ = ["Match"]
+
+
+class Match:
+    """A node predicate; all given criteria must hold. Combine with `&`, `|`, `~`.
+
+    Args:
+        tag: a tag the node carries.
+        type: a type (subclasses match), tuple of types, or symbolic function.
+        path: a path glob (`"blocks[*].conv"`, `"**.act"`).
+        where: `fn(node) -> bool`.
+    """
+
+    def __init__(self, tag: str | None = None, type: Any = None, path: str | None = None,
+                 where: Callable[[Any], bool] | None = None) -> None:
+        self.tag = tag
+        self.type = type
+        self.path = path
+        self.where = where
+        self._glob = PathGlob(path) if path is not None else None
+
+    def matches(self, path: KeyPath, node: Any) -> bool:
+        """True if the node at `path` meets every criterion."""
+        if self.tag is not None and self.tag not in tags_of(node):
+            return False
+        if self.type is not None:
+            if isinstance(self.type, SymbolicFunction):
+                if not (isinstance(node, Call) and node.function is self.type):
+                    return False
+            elif not isinstance(node, self.type):
+                return False
+        if self._glob is not None and not self._glob.match(path):
+            return False
+        return self.where is None or bool(self.where(node))
+
+    def select(self, tree: Any) -> list[tuple[KeyPath, Any]]:
+        """Every matching `(path, node)` of `tree`, in traversal order (uses the root's index)."""
+        index = index_of(tree)
+        entries = index.entries
+        result = []
+        for i in index.positions(tag=self.tag, type=self.type):
+            path, node = entries[i]
+            if self._glob is not None and not self._glob.match(path):
+                continue
+            if self.where is not None and not self.where(node):
+                continue
+            result.append((path, node))
+        return result
+
+    def __and__(self, other: Match) -> Match:
+        return _Combined("and", self, other)
+
+    def __or__(self, other: Match) -> Match:
+        return _Combined("or", self, other)
+
+    def __invert__(self) -> Match:
+        return _Combined("not", self, None)
+
+    def __repr__(self) -> str:
+        parts = [f"{name}={value!r}" for name, value in
+                 (("tag", self.tag), ("type", self.type), ("path", self.path),
+                  ("where", self.where)) if value is not None]
+        return f"Match({', '.join(parts)})"
+
+
+class _Combined(Match):
+    def __init__(self, op: str, left: Match, right: Match | None) -> None:
+        super().__init__()
+        self.op, self.left, self.right = op, left, right
+
+    def matches(self, path: KeyPath, node: Any) -> bool:
+        if self.op == "and":
+            return self.left.matches(path, node) and self.right.matches(path, node)  # type: ignore[union-attr]
+        if self.op == "or":
+            return self.left.matches(path, node) or self.right.matches(path, node)  # type: ignore[union-attr]
+        return not self.left.matches(path, node)
+
+    def select(self, tree: Any) -> list[tuple[KeyPath, Any]]:
+        if self.op == "and":
+            return [(p, n) for p, n in self.left.select(tree)
+                    if self.right.matches(p, n)]  # type: ignore[union-attr]
+        return [(p, n) for p, n in index_of(tree).entries if self.matches(p, n)]
+
+    def __repr__(self) -> str:
+        if self.op == "not":
+            return f"~{self.left!r}"
+        return f"({self.left!r} {'&' if self.op == 'and' else '|'} {self.right!r})"

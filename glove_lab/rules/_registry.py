@@ -1,0 +1,100 @@
+"""The rule registry: qualified names, and rules published by installed packages.
+
+Packages publish rules through the entry-point group `glove_lab.rules`; each
+entry point names a module (or `module:object`) whose import registers them.
+They are loaded lazily: at the first lookup of an unknown name or `rules()`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from importlib import metadata
+from typing import Any
+
+from glove_lab.errors import RuleError
+from glove_lab.rules._rule import Rule
+
+__all__ = ["register_rule", "unregister_rule", "lookup", "all_rules", "ENTRY_POINT_GROUP"]
+
+ENTRY_POINT_GROUP = "glove_lab.rules"
+_RULES: dict[str, Rule] = {}
+_loaded_entry_points = False
+
+
+def register_rule(rule: Rule, replace: bool = False) -> Rule:
+    """Register `rule` under its name; a different rule under a taken name needs `replace=True`."""
+    existing = _RULES.get(rule.name)
+    if existing is not None and not replace and not existing.same_definition(rule):
+        raise RuleError(
+            f"rule name {rule.name!r} is taken by {existing.module}."
+            f"{getattr(existing.function, '__qualname__', existing.function)}; choose another "
+            "qualified name (e.g. 'team.idea') or pass replace=True"
+        )
+    _RULES[rule.name] = rule
+    return rule
+
+
+def unregister_rule(name: str) -> None:
+    """Remove a rule from the registry (no error if it is absent)."""
+    _RULES.pop(name, None)
+
+
+def lookup(name: str) -> Rule:
+    """The registered rule called `name`; loads entry points on a miss; RuleError if unknown."""
+    found = _RULES.get(name)
+    if found is None:
+        load_entry_points()
+        found = _RULES.get(name)
+    if found is None:
+        near = [n for n in sorted(_RULES) if name.split(".")[-1] in n][:5]
+        hint = f" Similar: {', '.join(near)}." if near else ""
+        raise RuleError(
+            f"rule {name!r} is not registered. Import the module that defines it, or install "
+            f"the package that publishes it (entry point group {ENTRY_POINT_GROUP!r}).{hint}"
+        )
+    return found
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule (entry points loaded), sorted by name."""
+    load_entry_points()
+    return [_RULES[name] for name in sorted(_RULES)]
+
+
+def load_entry_points(force: bool = False) -> None:
+    """Import the modules that installed packages publish under `glove_lab.rules`, once."""
+    global _loaded_entry_points
+    if _loaded_entry_points and not force:
+        return
+    _loaded_entry_points = True
+    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded: Any = entry_point.load()
+        except Exception as exc:
+            warnings.warn(
+                f"glove_lab: could not load rules from entry point {entry_point.name!r} "
+                f"({entry_point.value}): {type(exc).__name__}: {exc}",
+                stacklevel=2,
+            )
+            continue
+        if isinstance(loaded, Rule):
+            register_rule(loaded, replace=True)
+
+
+def require_rules(*names: str) -> None:
+    """Raise RuleError naming every rule in `names` that is not registered here.
+
+    Exported sessions call this first, so a notebook-defined rule that is
+    missing fails before any step runs.
+    """
+    missing = []
+    for name in names:
+        try:
+            lookup(name)
+        except RuleError:
+            missing.append(name)
+    if missing:
+        raise RuleError(
+            f"this code needs rule(s) {', '.join(map(repr, missing))}, defined in the notebook "
+            "that exported it; run the cells that define them first"
+        )

@@ -1,0 +1,107 @@
+"""Rule: a named, parameterised rewrite (matcher + action) and the context an action sees."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from glove_lab.errors import RuleError
+from glove_lab.rules._match import Match
+from glove_lab.rules._params import Param, convert, params_of
+from glove_lab.tree import KeyPath, PathLike, as_path, get
+
+__all__ = ["Rule", "RuleContext", "rule"]
+
+
+class Rule:
+    """A rule: `fn(node, **params) -> new node`, applied to the nodes `on` matches.
+
+    Build one with `@gl.rule(name, on=...)` (which also registers it) or
+    `gl.Rule(name, fn, on=...)` (register with `gl.register_rule`).
+
+    Args:
+        name: qualified name, e.g. `"team_b.ghost_conv"`.
+        function: the action; its keyword parameters (with defaults and type
+            hints) are the rule's parameters. A parameter named `context`
+            receives a RuleContext.
+        on: the Match deciding where the rule applies (default: every node).
+        doc: a one-line description (default: the function's docstring).
+    """
+
+    def __init__(self, name: str, function: Callable[..., Any], on: Match | None = None,
+                 doc: str | None = None) -> None:
+        if not isinstance(name, str) or not name or any(c in name for c in "?&= \n"):
+            raise RuleError(f"a rule name must be a non-empty string without spaces or ?&=, "
+                            f"got {name!r}")
+        if not callable(function):
+            raise RuleError(f"rule {name!r}: the action must be callable, got {function!r}")
+        self.name = name
+        self.function = function
+        self.on = on if on is not None else Match()
+        self.params: tuple[Param, ...] = params_of(function)
+        self.accepts_context = "context" in inspect.signature(function).parameters
+        self.doc = (doc or inspect.getdoc(function) or "").strip().split("\n")[0]
+        self.module: str = getattr(function, "__module__", None) or "__main__"
+
+    def convert(self, given: dict[str, Any]) -> dict[str, Any]:
+        """Checked and converted parameter values; RuleError names a bad parameter."""
+        return convert(self.name, self.params, given)
+
+    def __call__(self, node: Any, **params: Any) -> Any:
+        """Run the action on one node directly (no matching, no context)."""
+        return self.function(node, **self.convert(params))
+
+    def same_definition(self, other: Rule) -> bool:
+        """True if both come from the same module-level definition (a re-run cell)."""
+        return (self.module == other.module and
+                getattr(self.function, "__qualname__", None) ==
+                getattr(other.function, "__qualname__", None))
+
+    def __repr__(self) -> str:
+        params = ", ".join(p.name for p in self.params)
+        return f"<Rule {self.name}({params}) on {self.on!r}>"
+
+
+def rule(name: str, on: Match | None = None, *, replace: bool = False,
+         doc: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
+    """Decorator: make `fn(node, **params)` a Rule named `name` and register it.
+
+    Registering a different function under a taken name raises RuleError
+    unless `replace=True` (re-running the same definition, e.g. a notebook
+    cell, replaces it silently).
+    """
+    from glove_lab.rules._registry import register_rule
+
+    def decorate(function: Callable[..., Any]) -> Rule:
+        return register_rule(Rule(name, function, on=on, doc=doc), replace=replace)
+
+    return decorate
+
+
+class RuleContext:
+    """What an action may see and do beyond its node: the input tree and extra edits."""
+
+    def __init__(self, tree: Any, path: KeyPath, rule: Rule, pending: dict[KeyPath, Any]):
+        self.tree = tree
+        self.path = path
+        self.rule = rule
+        self._pending = pending
+
+    @property
+    def parent_path(self) -> KeyPath:
+        """The path of the matched node's parent."""
+        return self.path.parent
+
+    def get(self, path: PathLike) -> Any:
+        """The node at `path`, seeing edits requested earlier in this application."""
+        key = as_path(path)
+        if key in self._pending:
+            return self._pending[key]
+        return get(self.tree, key)
+
+    def replace(self, path: PathLike, value: Any) -> None:
+        """Also replace the node at `path` (applied atomically with the rule's result)."""
+        key = as_path(path)
+        get(self.tree, key)  # must exist: raises PathError otherwise
+        self._pending[key] = value

@@ -1,0 +1,7 @@
+"""The session layer: history of Steps, undo/redo, export as code, save/load a patch log."""
+
+from glove_lab.session._export import export_steps
+from glove_lab.session._session import Session, fingerprint
+from glove_lab.session._step import Step
+
+__all__ = ["Session", "Step", "export_steps", "fingerprint"]

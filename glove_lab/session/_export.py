@@ -1,0 +1,63 @@
+"""Session -> Python source: imports for rule modules, then one line per step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from glove_lab.session._step import Step
+from glove_lab.tree import CodeWriter, KeyPath
+
+__all__ = ["export_steps"]
+
+def export_steps(steps: Sequence[Step], name: str, width: int = 88) -> str:
+    """Source that, run where `name` holds the original tree, rebinds it to the patched one."""
+    writer = CodeWriter()
+    body: list[str] = []
+    notebook_rules: list[str] = []
+    rule_modules: set[str] = set()
+    for step in steps:
+        if step.module == "__main__":
+            if step.rule not in notebook_rules:
+                notebook_rules.append(step.rule)
+        elif not step.rule.startswith("glove."):
+            rule_modules.add(step.module)
+        body.append(_step_line(step, name, writer, width))
+    lines = [f"# glove_lab session {name!r}: {len(steps)} step{'s' if len(steps) != 1 else ''}",
+             "import glove_lab as gl"]
+    lines += [f"import {module}" for module in sorted(rule_modules)]
+    header = writer.header().rstrip()
+    if header:
+        lines.append(header)
+    if notebook_rules:
+        names = ", ".join(repr(r) for r in notebook_rules)
+        lines.append(f"# rules defined in the notebook (__main__), run their cells first: {names}")
+        lines.append(f"gl.require_rules({names})")
+    lines.append("")
+    lines += body
+    return "\n".join(lines) + "\n"
+
+
+def _step_line(step: Step, name: str, writer: CodeWriter, width: int) -> str:
+    here = KeyPath()
+    if step.rule == "glove.replace" and step.paths and len(step.paths) == 1:
+        value = writer.expression(step.params["value"], width, 4)
+        return f"{name} = gl.replace({name}, {step.paths[0]!r}, {value})"
+    if step.rule == "glove.rebind" and step.paths == ("",):
+        values = writer.expression(step.params["values"], width, 4)
+        return f"{name} = gl.rebind({name}, {values})"
+    arguments = [name, repr(step.rule)]
+    if step.paths is not None:
+        arguments.append(f"at={list(step.paths)!r}")
+    for key, value in step.params.items():
+        text = writer.leaf(value, here) if _is_simple(value) else writer.expression(value, width, 4)
+        arguments.append(f"{key}={text}")
+    line = f"{name} = gl.apply({', '.join(arguments)})"
+    if len(line) <= width:
+        return line
+    inner = ",\n    ".join(arguments)
+    return f"{name} = gl.apply(\n    {inner},\n)"
+
+
+def _is_simple(value: Any) -> bool:
+    return value is None or type(value) in (bool, int, float, str)

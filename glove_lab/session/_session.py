@@ -1,0 +1,253 @@
+"""Session: a tree with a history of Steps, O(1) undo/redo, export, save and load."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from glove_lab._version import __version__
+from glove_lab.errors import GloveError, SerializationError
+from glove_lab.rules import Rule, apply_rule, resolve
+from glove_lab.session._export import export_steps
+from glove_lab.session._step import Step
+from glove_lab.tree import Change, KeyPath, PathLike, diff, from_json, to_json, traverse
+
+__all__ = ["Session", "fingerprint"]
+
+Listener = Callable[[str, "Session"], None]
+_FORMAT = "glove_lab.session"
+
+
+class Session:
+    """A tree being patched: apply rules, undo and redo in O(1), export and save the log.
+
+    Every version of the tree is kept as its root (persistent trees share
+    untouched subtrees), so undo and redo just move a cursor.
+
+    Args:
+        tree: the original tree (never modified).
+        name: the variable name the exported code assigns (`model`).
+    """
+
+    def __init__(self, tree: Any, name: str = "model") -> None:
+        if not name.isidentifier():
+            raise GloveError(f"a session name must be a Python identifier, got {name!r}")
+        self.name = name
+        self._roots: list[Any] = [tree]
+        self._steps: list[Step] = []
+        self._cursor = 0
+        self._listeners: list[Listener] = []
+
+    # -- state ---------------------------------------------------------------
+    @property
+    def tree(self) -> Any:
+        """The current tree."""
+        return self._roots[self._cursor]
+
+    @property
+    def base(self) -> Any:
+        """The original tree the session started from."""
+        return self._roots[0]
+
+    @property
+    def previous(self) -> Any:
+        """The tree before the last applied step (the base if none)."""
+        return self._roots[max(self._cursor - 1, 0)]
+
+    @property
+    def history(self) -> list[Step]:
+        """The applied steps, oldest first (undone steps are not included)."""
+        return self._steps[: self._cursor]
+
+    @property
+    def undone(self) -> list[Step]:
+        """Steps that `redo` would re-apply, next first."""
+        return self._steps[self._cursor:]
+
+    @property
+    def can_undo(self) -> bool:
+        """True if there is a step to undo."""
+        return self._cursor > 0
+
+    @property
+    def can_redo(self) -> bool:
+        """True if there is a step to redo."""
+        return self._cursor < len(self._steps)
+
+    @property
+    def last_step(self) -> Step | None:
+        """The most recent applied step."""
+        return self._steps[self._cursor - 1] if self._cursor else None
+
+    # -- editing -------------------------------------------------------------
+    def apply(self, rule: Rule | str, at: PathLike | Iterable[PathLike] | None = None,
+              **params: Any) -> Step:
+        """Apply a rule (strictly) and record it; on error nothing changes."""
+        start = time.perf_counter()
+        outcome = apply_rule(self.tree, rule, at=at, strict=True, **params)
+        step = Step(
+            rule=outcome.rule.name,
+            params=outcome.params,
+            paths=None if outcome.paths is None else tuple(str(p) for p in outcome.paths),
+            changed_paths=tuple(str(p) for p in outcome.changed),
+            matched_paths=tuple(str(p) for p in outcome.matched),
+            time=time.time(),
+            module=outcome.rule.module,
+            duration=time.perf_counter() - start,
+        )
+        self._push(outcome.tree, step)
+        return step
+
+    def replace(self, path: PathLike, value: Any) -> Step:
+        """Replace the node at `path` (a `glove.replace` step)."""
+        return self.apply("glove.replace", at=[path], value=value)
+
+    def rebind(self, values: Mapping[PathLike, Any]) -> Step:
+        """Set several fields at once (a `glove.rebind` step at the root)."""
+        return self.apply("glove.rebind", at=[""], values={str(KeyPath.parse(k)) if isinstance(
+            k, str) else str(k): v for k, v in values.items()})
+
+    def remove(self, path: PathLike) -> Step:
+        """Remove an element from its parent container (a `glove.remove` step)."""
+        return self.apply("glove.remove", at=[path])
+
+    def insert(self, path: PathLike, value: Any, position: str = "after") -> Step:
+        """Insert `value` before or after the sequence element at `path`."""
+        return self.apply("glove.insert", at=[path], value=value, position=position)
+
+    def wrap(self, path: PathLike, wrapper: Any, key: str = "") -> Step:
+        """Wrap the node at `path` in `wrapper` (a `glove.wrap` step)."""
+        return self.apply("glove.wrap", at=[path], wrapper=wrapper, key=key)
+
+    def undo(self) -> Step | None:
+        """Step back one version (O(1)); returns the undone step, or None at the start."""
+        if not self._cursor:
+            return None
+        self._cursor -= 1
+        self._notify("undo")
+        return self._steps[self._cursor]
+
+    def redo(self) -> Step | None:
+        """Re-apply the next undone step (O(1)); returns it, or None if there is none."""
+        if self._cursor >= len(self._steps):
+            return None
+        self._cursor += 1
+        self._notify("redo")
+        return self._steps[self._cursor - 1]
+
+    def diff(self) -> list[Change]:
+        """Changes from the original tree to the current one."""
+        return diff(self.base, self.tree)
+
+    # -- listeners -----------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener(event, session)` after apply/undo/redo; returns an unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    # -- export, save, load --------------------------------------------------
+    def export(self) -> str:
+        """Python source that, where `name` holds the original tree, rebinds it to this one."""
+        return export_steps(self.history, self.name)
+
+    def save(self, path: str | Path) -> None:
+        """Write the patch log as JSON: version, base fingerprint, steps."""
+        document = {
+            "format": _FORMAT,
+            "glove_lab_version": __version__,
+            "name": self.name,
+            "base_fingerprint": fingerprint(self.base),
+            "steps": [
+                {"rule": s.rule, "params": to_json(s.params),
+                 "paths": None if s.paths is None else list(s.paths)}
+                for s in self.history
+            ],
+        }
+        Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path, tree: Any, name: str | None = None) -> Session:
+        """Replay a saved patch log on `tree`, validating each step like `apply`.
+
+        Warns when `tree` differs from the tree the log was recorded on; raises
+        SerializationError for a malformed file and GloveError naming the step
+        that no longer applies.
+        """
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SerializationError(f"cannot read session log {str(path)!r}: {exc}") from exc
+        steps = _validate_log(document, path)
+        session = cls(tree, name=name or document.get("name") or "model")
+        if document.get("base_fingerprint") != fingerprint(tree):
+            warnings.warn(
+                f"session log {str(path)!r} was recorded on a different tree; replaying it anyway",
+                stacklevel=2,
+            )
+        for number, entry in enumerate(steps, start=1):
+            params = from_json(entry["params"])
+            try:
+                session.apply(entry["rule"], at=entry["paths"], **params)
+            except GloveError as exc:
+                where = "everywhere" if entry["paths"] is None else entry["paths"]
+                raise type(exc)(
+                    f"step {number} of {str(path)!r} ({entry['rule']} at {where}) no longer "
+                    f"applies: {exc}"
+                ) from exc
+        return session
+
+    # -- internals -----------------------------------------------------------
+    def _push(self, tree: Any, step: Step) -> None:
+        del self._roots[self._cursor + 1:]
+        del self._steps[self._cursor:]
+        self._roots.append(tree)
+        self._steps.append(step)
+        self._cursor += 1
+        self._notify("apply")
+
+    def _notify(self, event: str) -> None:
+        for listener in list(self._listeners):
+            listener(event, self)
+
+    def __repr__(self) -> str:
+        return (f"<Session {self.name!r}: {len(self.history)} step(s), "
+                f"{len(self.undone)} undone>")
+
+
+def fingerprint(tree: Any) -> str:
+    """A short hash of a tree's structure and simple leaf values (not weights)."""
+    digest = hashlib.sha256()
+    for path, node in traverse(tree):
+        digest.update(str(path).encode())
+        digest.update(type(node).__qualname__.encode())
+        if node is None or type(node) in (bool, int, float, str):
+            digest.update(repr(node).encode())
+    return digest.hexdigest()[:16]
+
+
+def _validate_log(document: Any, path: str | Path) -> list[dict[str, Any]]:
+    where = f"session log {str(path)!r}"
+    if not isinstance(document, dict) or document.get("format") != _FORMAT:
+        raise SerializationError(f"{where} is not a glove_lab session log (no "
+                                 f"'format': {_FORMAT!r})")
+    steps = document.get("steps")
+    if not isinstance(steps, list):
+        raise SerializationError(f"{where}: 'steps' must be a list")
+    for number, entry in enumerate(steps, start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str):
+            raise SerializationError(f"{where}: step {number} must be an object with a 'rule'")
+        paths = entry.get("paths")
+        if paths is not None and (not isinstance(paths, list) or
+                                  not all(isinstance(p, str) for p in paths)):
+            raise SerializationError(f"{where}: step {number} 'paths' must be null or a list "
+                                     "of strings")
+        if not isinstance(entry.get("params", {}), dict):
+            raise SerializationError(f"{where}: step {number} 'params' must be an object")
+        entry.setdefault("params", {})
+        resolve(entry["rule"])  # unknown rule: RuleError naming it, before anything runs
+    return steps

@@ -1,0 +1,50 @@
+"""Step: one recorded application of a rule, the unit of history, undo, export and replay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Step"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A rule applied once: its name, parameters, where, and what changed.
+
+    `paths` is None for a step applied everywhere (replay matches afresh),
+    else the selected paths (replay uses them).
+    """
+
+    rule: str
+    params: dict[str, Any]
+    paths: tuple[str, ...] | None
+    changed_paths: tuple[str, ...] = ()
+    matched_paths: tuple[str, ...] = ()
+    time: float = 0.0
+    module: str = "__main__"
+    duration: float = field(default=0.0, compare=False)
+
+    @property
+    def everywhere(self) -> bool:
+        """True if the step was applied without a selection."""
+        return self.paths is None
+
+    def summary(self) -> str:
+        """One line for a history list: rule, parameters, where, how much changed."""
+        params = ", ".join(f"{k}={_short(v)}" for k, v in self.params.items())
+        where = "everywhere" if self.paths is None else ", ".join(p or "<root>" for p in
+                                                                  self.paths[:3])
+        if self.paths is not None and len(self.paths) > 3:
+            where += f" (+{len(self.paths) - 3})"
+        n = len(self.changed_paths)
+        return f"{self.rule}({params}) at {where}: {n} change{'s' if n != 1 else ''}"
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _short(value: Any, limit: int = 30) -> str:
+    from glove_lab.tree import short_repr
+
+    return short_repr(value, limit)

@@ -1,0 +1,115 @@
+/**
+ * ipywidgets 8 model and view classes of the glove_lab widget. The view
+ * itself is the framework-free `GloveUI` (ui.ts); this file only adapts the
+ * Backbone model to it and routes the kernel's custom messages.
+ */
+
+import { DOMWidgetModel, DOMWidgetView, ISerializers } from '@jupyter-widgets/base';
+
+import { insertCellBelow } from './notebook';
+import { IGloveHost, OutgoingMessage } from './types';
+import { GloveUI } from './ui';
+import { MODULE_NAME, MODULE_VERSION } from './version';
+
+export class GloveModel extends DOMWidgetModel {
+  defaults(): any {
+    return {
+      ...super.defaults(),
+      _model_name: GloveModel.model_name,
+      _model_module: GloveModel.model_module,
+      _model_module_version: GloveModel.model_module_version,
+      _view_name: GloveModel.view_name,
+      _view_module: GloveModel.view_module,
+      _view_module_version: GloveModel.view_module_version,
+      svg: '',
+      selection: [],
+      inspector: {},
+      palette: [],
+      history: [],
+      can_undo: false,
+      can_redo: false,
+      error: '',
+      status: '',
+      title: '',
+      busy: false
+    };
+  }
+
+  initialize(attributes: any, options: any): void {
+    super.initialize(attributes, options);
+    this.on('msg:custom', this._onCustomMessage, this);
+  }
+
+  /** Views register here, so one `insert_cell` message inserts one cell. */
+  registerView(view: GloveView): void {
+    this._gloveViews.add(view);
+  }
+
+  unregisterView(view: GloveView): void {
+    this._gloveViews.delete(view);
+  }
+
+  private _onCustomMessage(content: any): void {
+    if (!content || typeof content !== 'object') {
+      return;
+    }
+    if (content.event === 'insert_cell' && typeof content.code === 'string') {
+      this._insertCell(content.code);
+    }
+  }
+
+  private _insertCell(code: string): void {
+    const views = Array.from(this._gloveViews).filter(v => v.ui && !v.ui.isDisposed);
+    const shown = views.filter(v => v.el.isConnected);
+    for (const view of shown) {
+      if (insertCellBelow(view.el, code)) {
+        view.send({ event: 'cell_inserted' });
+        return;
+      }
+    }
+    for (const view of shown.length ? shown : views) {
+      view.ui?.showCode(code);
+    }
+  }
+
+  static serializers: ISerializers = {
+    ...DOMWidgetModel.serializers
+  };
+
+  static model_name = 'GloveModel';
+  static model_module = MODULE_NAME;
+  static model_module_version = MODULE_VERSION;
+  static view_name = 'GloveView';
+  static view_module = MODULE_NAME;
+  static view_module_version = MODULE_VERSION;
+
+  private _gloveViews = new Set<GloveView>();
+}
+
+export class GloveView extends DOMWidgetView {
+  ui: GloveUI | null = null;
+
+  render(): void {
+    super.render();
+    this.el.classList.add('glove-widget-host');
+    const host: IGloveHost = {
+      get: name => this.model.get(name),
+      set: (name, value) => this.model.set(name, value),
+      saveChanges: () => this.touch(),
+      send: (message: OutgoingMessage) => this.send(message),
+      on: (event, callback) => {
+        this.listenTo(this.model, event, callback);
+        return () => this.stopListening(this.model, event, callback);
+      }
+    };
+    this.ui = new GloveUI(host, this.el);
+    (this.model as GloveModel).registerView(this);
+  }
+
+  remove(): any {
+    (this.model as GloveModel).unregisterView?.(this);
+    this.ui?.dispose();
+    this.ui = null;
+    return super.remove();
+  }
+}
