@@ -3,7 +3,7 @@
 from glove_lab.tree._codegen import CodeWriter, to_code
 from glove_lab.tree._compare import Change, diff, eq
 from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, replace
-from glove_lab.tree._format import format, short_repr
+from glove_lab.tree._format import display_name, format, short_repr
 from glove_lab.tree._json import from_json, to_json
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path
 from glove_lab.tree._kinds import NodeKind, children_of, kind_of, kind_of_type, register_kind
@@ -21,10 +21,10 @@ from glove_lab.tree._tags import tag, tags_of, untag
 from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, query, traverse
 
 __all__ = [
-    "REMOVE", "Splice", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike", "Symbolic",
-    "SymbolicFunction", "TreeIndex", "as_path", "build", "children_of", "diff", "eq", "format",
-    "from_json", "get", "hyper_of", "importable_name", "index_of", "is_symbolic", "kind_of",
-    "kind_of_type", "map_nodes", "name_of", "paths", "query", "rebind", "register_kind",
-    "register_type", "replace", "short_repr", "symbolize", "tag", "tags_of", "to_code",
-    "to_json", "traverse", "untag",
+    "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
+    "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "children_of",
+    "diff", "display_name", "eq", "format", "from_json", "get", "hyper_of", "importable_name",
+    "index_of", "is_symbolic", "kind_of", "kind_of_type", "map_nodes", "name_of", "paths",
+    "query", "rebind", "register_kind", "register_type", "replace", "short_repr", "symbolize",
+    "tag", "tags_of", "to_code", "to_json", "traverse", "untag",
 ]

@@ -127,7 +127,7 @@ class CodeWriter:
                               SymbolicFunction)):
             return self.reference(value, path)
         if type(value) in (set, frozenset):
-            items = sorted((self.leaf(v, path) for v in value))
+            items = sorted(self.leaf(v, path) for v in value)
             if not items:
                 return "set()" if type(value) is set else "frozenset()"
             body = "{" + ", ".join(items) + "}"

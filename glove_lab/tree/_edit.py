@@ -34,7 +34,7 @@ REMOVE = Splice(())
 
 
 class _Trie:
-    __slots__ = ("value", "children")
+    __slots__ = ("children", "value")
 
     def __init__(self) -> None:
         self.value: Any = _UNSET

@@ -12,7 +12,7 @@ import json
 import keyword
 import re
 from collections.abc import Iterable
-from typing import Any, Union
+from typing import Any
 
 from glove_lab.errors import PathError
 
@@ -71,7 +71,7 @@ class KeyPath(tuple):
         return tuple.__new__(KeyPath, (*self, *other))
 
 
-PathLike = Union[str, KeyPath]
+PathLike = str | KeyPath
 
 
 def as_path(path: PathLike | Iterable[Any]) -> KeyPath:

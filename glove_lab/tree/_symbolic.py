@@ -29,8 +29,16 @@ _EMPTY = inspect.Parameter.empty
 class _Binder:
     """A precomputed, fast `inspect.Signature.bind` + `apply_defaults`."""
 
-    __slots__ = ("names", "positional", "keyword_only", "defaults", "var_pos", "var_kw",
-                 "positional_only", "owner")
+    __slots__ = (
+        "defaults",
+        "keyword_only",
+        "names",
+        "owner",
+        "positional",
+        "positional_only",
+        "var_kw",
+        "var_pos",
+    )
 
     def __init__(self, signature: inspect.Signature, owner: str) -> None:
         self.owner = owner
@@ -290,7 +298,7 @@ def _symbolize_function(function: Callable[..., Any], module: str, tags: tuple[s
 class Call:
     """A deferred call of a symbolic function; `gl.build(call)` or `call()` evaluates it."""
 
-    __slots__ = ("function", "_sym_args")
+    __slots__ = ("_sym_args", "function")
     __glove_function_of__ = staticmethod(lambda node: node.function)
 
     def __init__(self, function: SymbolicFunction, args: dict[str, Any]) -> None:

@@ -1,0 +1,255 @@
+"""The widget's logic, free of ipywidgets: selection, palette, forms, actions, view state.
+
+Both the JupyterLab widget (GloveWidget) and the plain-ipywidgets fallback
+are thin shells over this class, so the behaviour is written and tested once.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from glove_lab.errors import GloveError, PathError
+from glove_lab.rules import Rule, rules
+from glove_lab.session import Session
+from glove_lab.tree import (
+    KeyPath,
+    as_path,
+    display_name,
+    get,
+    hyper_of,
+    kind_of,
+    short_repr,
+    tags_of,
+)
+
+__all__ = ["Controller", "HIDDEN_FROM_PALETTE"]
+
+# Built-ins whose parameters are Python objects a form cannot express.
+HIDDEN_FROM_PALETTE = frozenset({"glove.wrap", "glove.insert"})
+
+
+class Controller:
+    """Selection, palette and actions over one Session; renders the view state.
+
+    Args:
+        session: the session to drive.
+        budget: graph node budget (placeholders beyond it).
+        on_change: called with the new tree after every apply/undo/redo
+            (the magics use it to rebind the notebook variable).
+    """
+
+    def __init__(self, session: Session, budget: int = 150,
+                 on_change: Callable[[Any], None] | None = None) -> None:
+        self.session = session
+        self.budget = budget
+        self.on_change = on_change
+        self.selection: list[str] = []
+        self.expanded: list[str] = []
+        self.error = ""
+        self.status = f"{session.name}: click a node to select it (shift-click adds)"
+        self._compare_to: Any = None
+        self.last_export = ""
+        self.last_render_seconds = 0.0
+        self._unsubscribe = session.subscribe(self._session_changed)
+
+    def close(self) -> None:
+        """Stop listening to the session."""
+        self._unsubscribe()
+
+    # -- events from a front end ------------------------------------------
+    def select(self, paths: Iterable[str]) -> bool:
+        """Set the selection; a bad path sets `error` and changes nothing. Returns success."""
+        chosen: list[str] = []
+        try:
+            for raw in paths:
+                if not isinstance(raw, str):
+                    raise PathError(f"a path must be a string, got {type(raw).__name__}")
+                path = as_path("" if raw == "$" else raw)
+                get(self.session.tree, path)
+                text = str(path)
+                if text not in chosen:
+                    chosen.append(text)
+        except GloveError as exc:
+            self.error = f"Cannot select: {exc}"
+            return False
+        self.selection = chosen
+        self.error = ""
+        return True
+
+    def expand(self, path: str) -> bool:
+        """Open a collapsed placeholder; a bad path sets `error`."""
+        try:
+            get(self.session.tree, as_path("" if path == "$" else path))
+        except GloveError as exc:
+            self.error = f"Cannot expand: {exc}"
+            return False
+        text = str(as_path("" if path == "$" else path))
+        if text not in self.expanded:
+            self.expanded.append(text)
+        self.error = ""
+        return True
+
+    def apply(self, rule: str, params: dict[str, Any] | None = None,
+              scope: str = "selection") -> bool:
+        """Apply a rule to the selection or everywhere; errors go to `error`, nothing changes."""
+        if scope not in ("selection", "everywhere"):
+            self.error = f"Unknown scope {scope!r}: use 'selection' or 'everywhere'"
+            return False
+        if scope == "selection" and not self.selection:
+            self.error = "Select one or more nodes first, or use 'Apply everywhere'."
+            return False
+        params = {} if params is None else params
+        if not isinstance(params, dict):
+            self.error = f"Parameters must be an object, got {type(params).__name__}"
+            return False
+        given = {k: v for k, v in params.items() if not (isinstance(v, str) and
+                                                                  v == "" and k != "value")}
+        try:
+            at = list(self.selection) if scope == "selection" else None
+            step = self.session.apply(rule, at=at, **given)
+        except GloveError as exc:
+            self.error = str(exc)
+            return False
+        except Exception as exc:  # never let a front-end message crash the comm
+            self.error = f"{type(exc).__name__}: {exc}"
+            return False
+        self.error = ""
+        self.status = f"Applied {step.summary()} in {step.duration * 1000:.0f} ms"
+        return True
+
+    def undo(self) -> bool:
+        """Undo the last step (status says what)."""
+        step = self.session.undo()
+        self.status = f"Undid {step.summary()}" if step else "Nothing to undo"
+        self.error = ""
+        return step is not None
+
+    def redo(self) -> bool:
+        """Redo the next undone step."""
+        step = self.session.redo()
+        self.status = f"Redid {step.summary()}" if step else "Nothing to redo"
+        self.error = ""
+        return step is not None
+
+    def export(self) -> str:
+        """The session's code, kept as `last_export`."""
+        self.last_export = self.session.export()
+        n = len(self.session.history)
+        self.status = f"Exported {n} step{'s' if n != 1 else ''} as code"
+        return self.last_export
+
+    def dismiss_error(self) -> None:
+        """Clear the error message."""
+        self.error = ""
+
+    # -- view state ---------------------------------------------------------
+    def svg(self) -> str:
+        """The graph of the current tree: selection highlighted, last change marked."""
+        start = time.perf_counter()
+        try:
+            from glove_lab.render import to_svg
+
+            svg = to_svg(self.session.tree, highlight=self.selection,
+                         diff_from=self._compare_to, expand=self.expanded, budget=self.budget)
+        except Exception as exc:
+            self.error = self.error or (
+                f"Cannot draw the graph ({type(exc).__name__}: {exc}). Is graphviz installed? "
+                "(apt-get install graphviz)"
+            )
+            svg = ""
+        self.last_render_seconds = time.perf_counter() - start
+        return svg
+
+    def inspector(self) -> dict[str, Any]:
+        """Facts about the last selected node: path, type, tags, arguments, doc."""
+        if not self.selection:
+            return {}
+        path = KeyPath.parse(self.selection[-1])
+        try:
+            node = get(self.session.tree, path)
+        except GloveError:
+            return {}
+        kind = kind_of(node)
+        args: list[list[str]] = []
+        if kind is not None:
+            children = list(kind.children(node))
+            first = set(hyper_of(node))
+            ordered = ([c for c in children if c[0] in first] +
+                       [c for c in children if c[0] not in first])
+            for key, child in ordered[:40]:
+                args.append([str(KeyPath((key,))), short_repr(child, 80)])
+        else:
+            args.append(["value", short_repr(node, 200)])
+        doc = (inspect.getdoc(type(node)) or "").split("\n")[0] if kind is not None else ""
+        return {"path": str(path) or "$", "type": display_name(node, kind.label if kind else None),
+                "tags": sorted(tags_of(node)), "args": args, "doc": doc[:200]}
+
+    def palette(self) -> list[dict[str, Any]]:
+        """The rules that match every selected node (or somewhere, with no selection)."""
+        tree = self.session.tree
+        try:
+            if self.selection:
+                matching: list[Rule] | None = None
+                for path in self.selection:
+                    here = rules(tree, at=path)
+                    matching = here if matching is None else [r for r in matching if r in here]
+                found = matching or []
+            else:
+                found = rules(tree)
+        except GloveError:
+            found = []
+        user = [r for r in found if not r.name.startswith("glove.")]
+        builtin = [r for r in found if r.name.startswith("glove.")
+                   and r.name not in HIDDEN_FROM_PALETTE]
+        return [_rule_form(r) for r in user + builtin]
+
+    def history(self) -> list[dict[str, Any]]:
+        """Applied steps, then undone ones (flagged), for the history list."""
+        items = []
+        for i, step in enumerate(self.session.history + self.session.undone):
+            items.append({
+                "index": i,
+                "rule": step.rule,
+                "params": ", ".join(f"{k}={short_repr(v, 30)}" for k, v in step.params.items()),
+                "paths": "everywhere" if step.paths is None else ", ".join(
+                    p or "$" for p in step.paths),
+                "summary": step.summary(),
+                "undone": i >= len(self.session.history),
+            })
+        return items
+
+    def _session_changed(self, event: str, session: Session) -> None:
+        roots = session._roots
+        if event in ("apply", "redo"):
+            self._compare_to = roots[session._cursor - 1]
+        else:  # undo: show what the undo took away
+            self._compare_to = roots[session._cursor + 1]
+        tree = session.tree
+        kept = []
+        for path in self.selection:
+            try:
+                get(tree, KeyPath.parse(path))
+                kept.append(path)
+            except GloveError:
+                continue
+        self.selection = kept
+        if self.on_change is not None:
+            self.on_change(tree)
+
+
+def _rule_form(rule: Rule) -> dict[str, Any]:
+    params = []
+    for p in rule.params:
+        kind = {"enum": "choice", "any": "str"}.get(p.kind, p.kind)
+        choices = [str(c) for c in p.choices] if p.choices else None
+        default: Any = None if p.required else p.default
+        if hasattr(default, "name") and p.kind == "enum":
+            default = default.name
+        if default is not None and not isinstance(default, (bool, int, float, str)):
+            default = repr(default)
+        params.append({"name": p.name, "kind": kind, "default": default, "choices": choices,
+                       "required": p.required})
+    return {"name": rule.name, "doc": rule.doc, "params": params}

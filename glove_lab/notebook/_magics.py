@@ -1,0 +1,255 @@
+"""`%glove` magics: show, apply, undo, redo, history, rules, export, diff."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from glove_lab.errors import GloveError
+from glove_lab.rules import rules as matching_rules
+from glove_lab.session import Session
+
+__all__ = ["GloveMagics", "load_ipython_extension", "sessions_of"]
+
+_HELP = """\
+%glove SUBCOMMAND [options]   (%glove SUBCOMMAND --help for details)
+
+  show VAR [--plain] [--budget N]   open the click-to-rewrite widget on variable VAR
+  apply URI [--at PATH ...]         apply a rule, e.g. %glove apply torch.bn_to_gn?groups=8
+  undo / redo                       step back / forward
+  history                           list the steps
+  rules [--for PATH]                list rules (those matching the node at PATH)
+  export [--cell | --file F.py | --notebook F.ipynb]   the session as code
+  diff                              changes from the original tree
+
+Every subcommand but show acts on the current session (the last shown) or on
+--on VAR. After each step the variable is rebound to the new tree."""
+
+
+class _Usage(Exception):
+    """A user mistake in a magic line: printed as one paragraph, no traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would exit the kernel's process
+        raise _Usage(f"{self.prog}: {message}\n{self.format_usage().strip()}")
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:
+        raise _Help(message or "")
+
+
+class _Help(Exception):
+    """--help was printed."""
+
+
+def _parsers() -> dict[str, argparse.ArgumentParser]:
+    made: dict[str, argparse.ArgumentParser] = {}
+
+    def parser(name: str, description: str) -> argparse.ArgumentParser:
+        p = _Parser(prog=f"%glove {name}", description=description, add_help=True)
+        if name != "show":
+            p.add_argument("--on", metavar="VAR", help="act on VAR's session")
+        made[name] = p
+        return p
+
+    p = parser("show", "Open the click-to-rewrite widget on a variable's tree.")
+    p.add_argument("var", help="the variable holding the tree (e.g. model)")
+    p.add_argument("--plain", action="store_true",
+                   help="use stock ipywidgets controls (no JupyterLab extension needed)")
+    p.add_argument("--budget", type=int, default=150, help="graph node budget (default 150)")
+    p = parser("apply", "Apply a rule: NAME or NAME?param=value&param2=value2.")
+    p.add_argument("uri", help="rule name or URI, e.g. torch.bn_to_gn?groups=8")
+    p.add_argument("--at", nargs="+", metavar="PATH", help="apply only at these paths")
+    parser("undo", "Undo the last step.")
+    parser("redo", "Redo the last undone step.")
+    parser("history", "List the steps of the session.")
+    p = parser("rules", "List registered rules, or those matching the node at a path.")
+    p.add_argument("--for", dest="for_path", metavar="PATH", help="only rules matching PATH")
+    p = parser("export", "Print the session as code, or put it in a cell or file.")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument("--cell", action="store_true", help="insert a new cell below")
+    target.add_argument("--file", metavar="F.py", help="write a Python file")
+    target.add_argument("--notebook", metavar="F.ipynb", help="write a notebook")
+    parser("diff", "Show the changes from the original tree.")
+    return made
+
+
+def sessions_of(shell: Any) -> dict[str, Session]:
+    """The sessions `%glove` keeps for a shell, by variable name."""
+    return _state(shell)["sessions"]
+
+
+def _state(shell: Any) -> dict[str, Any]:
+    state = getattr(shell, "_glove_state", None)
+    if state is None:
+        state = {"sessions": {}, "current": None, "widgets": []}
+        shell._glove_state = state
+    return state
+
+
+class GloveMagics:
+    """The `%glove` line magic bound to one IPython shell."""
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+        self.parsers = _parsers()
+
+    def __call__(self, line: str) -> Any:
+        """Run one `%glove ...` line; user mistakes print a paragraph, not a traceback."""
+        try:
+            return self._run(line)
+        except _Help as shown:
+            if str(shown):
+                print(str(shown))
+        except (_Usage, GloveError) as exc:
+            print(f"glove: {exc}", file=sys.stderr)
+        return None
+
+    def _run(self, line: str) -> Any:
+        try:
+            words = shlex.split(line)
+        except ValueError as exc:
+            raise _Usage(f"cannot parse {line!r}: {exc}") from None
+        if not words or words[0] in ("-h", "--help", "help"):
+            print(_HELP)
+            return None
+        command, rest = words[0], words[1:]
+        parser = self.parsers.get(command)
+        if parser is None:
+            raise _Usage(f"unknown subcommand {command!r}.\n\n{_HELP}")
+        if "-h" in rest or "--help" in rest:
+            print(parser.format_help())
+            return None
+        args = parser.parse_args(rest)
+        return getattr(self, "_" + command)(args)
+
+    # -- subcommands ------------------------------------------------------------
+    def _show(self, args: argparse.Namespace) -> Any:
+        session = self._session_for_variable(args.var)
+        _state(self.shell)["current"] = args.var
+        from glove_lab.notebook._plain import PlainGloveWidget
+        from glove_lab.notebook._widget import GloveWidget
+
+        plain = args.plain or not _front_end_available()
+        make = PlainGloveWidget if plain else GloveWidget
+        widget = make(session, budget=args.budget)
+        _state(self.shell)["widgets"].append(widget)
+        return widget
+
+    def _apply(self, args: argparse.Namespace) -> None:
+        name, session = self._current(args.on)
+        step = session.apply(args.uri, at=args.at)
+        print(f"{name}: {step.summary()}")
+
+    def _undo(self, args: argparse.Namespace) -> None:
+        name, session = self._current(args.on)
+        step = session.undo()
+        print(f"{name}: undid {step.summary()}" if step else f"{name}: nothing to undo")
+
+    def _redo(self, args: argparse.Namespace) -> None:
+        name, session = self._current(args.on)
+        step = session.redo()
+        print(f"{name}: redid {step.summary()}" if step else f"{name}: nothing to redo")
+
+    def _history(self, args: argparse.Namespace) -> None:
+        name, session = self._current(args.on)
+        if not session.history and not session.undone:
+            print(f"{name}: no steps yet")
+        for i, step in enumerate(session.history, start=1):
+            print(f"{i:3d}. {step.summary()}")
+        for step in session.undone:
+            print(f"  (undone) {step.summary()}")
+
+    def _rules(self, args: argparse.Namespace) -> None:
+        if args.for_path is not None:
+            _, session = self._current(args.on)
+            found = matching_rules(session.tree, at=args.for_path)
+        else:
+            found = matching_rules()
+        for rule in found:
+            params = ", ".join(
+                p.name + ("" if p.required else f"={p.default!r}") for p in rule.params)
+            print(f"{rule.name}({params})" + (f"  -- {rule.doc}" if rule.doc else ""))
+
+    def _export(self, args: argparse.Namespace) -> str | None:
+        name, session = self._current(args.on)
+        code = session.export()
+        if args.cell:
+            self.shell.set_next_input(code, replace=False)
+            print(f"{name}: exported {len(session.history)} step(s) into a new cell below")
+            return None
+        if args.file:
+            Path(args.file).write_text(code, encoding="utf-8")
+            print(f"{name}: wrote {args.file}")
+            return None
+        if args.notebook:
+            import nbformat
+
+            notebook = nbformat.v4.new_notebook()
+            notebook.cells = [
+                nbformat.v4.new_markdown_cell(
+                    f"Patches exported from glove_lab session `{name}`. Run it where "
+                    f"`{name}` holds the original tree."),
+                nbformat.v4.new_code_cell(code),
+            ]
+            nbformat.write(notebook, args.notebook)
+            print(f"{name}: wrote {args.notebook}")
+            return None
+        print(code)
+        return None
+
+    def _diff(self, args: argparse.Namespace) -> None:
+        name, session = self._current(args.on)
+        changes = session.diff()
+        if not changes:
+            print(f"{name}: no changes")
+        for change in changes:
+            print(str(change))
+
+    # -- helpers ------------------------------------------------------------------
+    def _session_for_variable(self, var: str) -> Session:
+        if var not in self.shell.user_ns:
+            raise _Usage(f"there is no variable {var!r} in this notebook; define it first "
+                         f"(e.g. {var} = MyModel(...)) and run %glove show {var}")
+        value = self.shell.user_ns[var]
+        sessions = sessions_of(self.shell)
+        session = sessions.get(var)
+        if session is None or session.tree is not value:
+            session = Session(value, name=var if var.isidentifier() else "model")
+            session.subscribe(lambda event, s: self.shell.user_ns.__setitem__(var, s.tree))
+            sessions[var] = session
+        return session
+
+    def _current(self, var: str | None) -> tuple[str, Session]:
+        sessions = sessions_of(self.shell)
+        if var is not None:
+            if var not in sessions:
+                return var, self._session_for_variable(var)
+            return var, sessions[var]
+        current = _state(self.shell)["current"]
+        if current is None:
+            raise _Usage("no current session: run %glove show VAR first (or pass --on VAR)")
+        return current, sessions[current]
+
+
+def _front_end_available() -> bool:
+    """True if our prebuilt JupyterLab extension is installed where Jupyter looks."""
+    import os
+
+    if os.environ.get("GLOVE_LAB_PLAIN"):
+        return False
+    try:
+        from jupyter_core.paths import jupyter_path
+    except ImportError:
+        return False
+    return any(Path(base, "labextensions", "glove-lab", "package.json").exists()
+               for base in jupyter_path())
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register `%glove` with an IPython shell (`%load_ext glove_lab`)."""
+    magics = GloveMagics(ipython)
+    ipython.register_magic_function(magics, magic_kind="line", magic_name="glove")

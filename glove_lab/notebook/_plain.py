@@ -1,0 +1,167 @@
+"""PlainGloveWidget: the same loop with stock ipywidgets, for front ends without our extension."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from glove_lab.notebook._controller import Controller
+from glove_lab.session import Session
+from glove_lab.tree import index_of, kind_of
+
+__all__ = ["PlainGloveWidget"]
+
+_MAX_PATHS = 2000
+
+
+class PlainGloveWidget(widgets.VBox):
+    """Path selector, rule selector, parameter fields and buttons over one Session.
+
+    Args:
+        session: the Session to drive (or a tree, which gets a new Session).
+        budget: graph node budget.
+        on_change: called with the new tree after each apply/undo/redo.
+    """
+
+    def __init__(self, session: Session | Any, budget: int = 150, on_change: Any = None,
+                 **kwargs: Any) -> None:
+        if not isinstance(session, Session):
+            session = Session(session)
+        self.session = session
+        self.controller = Controller(session, budget=budget, on_change=on_change)
+        self.graph = widgets.HTML()
+        self.paths = widgets.SelectMultiple(description="Select", rows=8,
+                                            layout=widgets.Layout(width="100%"))
+        self.rule = widgets.Dropdown(description="Rule", layout=widgets.Layout(width="100%"))
+        self.form = widgets.VBox()
+        self.apply_selection = widgets.Button(description="Apply to selection",
+                                              button_style="primary")
+        self.apply_everywhere = widgets.Button(description="Apply everywhere")
+        self.undo_button = widgets.Button(description="Undo", icon="undo")
+        self.redo_button = widgets.Button(description="Redo", icon="repeat")
+        self.export_button = widgets.Button(description="Export", icon="code")
+        self.inspector = widgets.HTML()
+        self.history = widgets.HTML()
+        self.message = widgets.HTML()
+        self.code = widgets.Textarea(layout=widgets.Layout(width="100%", height="10em",
+                                                           display="none"))
+        self._fields: dict[str, widgets.Widget] = {}
+        self._palette: list[dict[str, Any]] = []
+        self._updating = False
+        self.paths.observe(self._paths_changed, "value")
+        self.rule.observe(lambda change: self._build_form(), "value")
+        self.apply_selection.on_click(lambda _: self._apply("selection"))
+        self.apply_everywhere.on_click(lambda _: self._apply("everywhere"))
+        self.undo_button.on_click(lambda _: self._run(self.controller.undo))
+        self.redo_button.on_click(lambda _: self._run(self.controller.redo))
+        self.export_button.on_click(lambda _: self._export())
+        self._in_action = False
+        self._unsubscribe = session.subscribe(self._session_changed)
+        controls = widgets.VBox([
+            self.paths, self.rule, self.form,
+            widgets.HBox([self.apply_selection, self.apply_everywhere]),
+            widgets.HBox([self.undo_button, self.redo_button, self.export_button]),
+            self.inspector, self.history,
+        ], layout=widgets.Layout(width="40%"))
+        body = widgets.HBox([widgets.Box([self.graph], layout=widgets.Layout(
+            width="60%", overflow="auto", max_height="540px")), controls])
+        super().__init__([self.message, body, self.code], **kwargs)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw every control from the session."""
+        c = self.controller
+        self._updating = True
+        try:
+            self.graph.value = c.svg()
+            options = [(p or "$ (root)", p) for p in self._node_paths()]
+            self.paths.options = options
+            self.paths.value = tuple(p for p in c.selection if p in dict(options).values())
+            self._palette = c.palette()
+            names = [r["name"] for r in self._palette]
+            current = self.rule.value
+            self.rule.options = names
+            self.rule.value = current if current in names else (names[0] if names else None)
+        finally:
+            self._updating = False
+        self._build_form()
+        info = c.inspector()
+        if info:
+            rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
+                           for k, v in info["args"])
+            self.inspector.value = (f"<b>{html.escape(info['path'])}</b> · "
+                                    f"{html.escape(info['type'])} "
+                                    f"{html.escape(', '.join(info['tags']))}<table>{rows}</table>")
+        else:
+            self.inspector.value = "<i>Select a node to inspect it</i>"
+        self.history.value = "<ol>" + "".join(
+            f"<li style='{'color:#999;text-decoration:line-through' if h['undone'] else ''}'>"
+            f"{html.escape(h['summary'])}</li>" for h in c.history()) + "</ol>"
+        colour = "#c62828" if c.error else "#555"
+        self.message.value = (f"<div style='color:{colour}'>"
+                              f"{html.escape(c.error or c.status)}</div>")
+        self.undo_button.disabled = not c.session.can_undo
+        self.redo_button.disabled = not c.session.can_redo
+
+    def _node_paths(self) -> list[str]:
+        entries = index_of(self.session.tree).entries
+        return [str(p) for p, node in entries if kind_of(node) is not None][:_MAX_PATHS]
+
+    def _paths_changed(self, change: dict[str, Any]) -> None:
+        if self._updating:
+            return
+        self.controller.select(list(change["new"]))
+        self.refresh()
+
+    def _build_form(self) -> None:
+        rule = next((r for r in self._palette if r["name"] == self.rule.value), None)
+        self._fields = {}
+        for p in (rule or {}).get("params", []):
+            default = p["default"]
+            if p["kind"] == "int":
+                field: widgets.Widget = widgets.IntText(value=default or 0)
+            elif p["kind"] == "float":
+                field = widgets.FloatText(value=default or 0.0)
+            elif p["kind"] == "bool":
+                field = widgets.Checkbox(value=bool(default))
+            elif p["kind"] == "choice":
+                field = widgets.Dropdown(options=p["choices"],
+                                         value=str(default) if default is not None else None)
+            else:
+                field = widgets.Text(value="" if default is None else str(default))
+            field.description = p["name"]
+            self._fields[p["name"]] = field
+        self.form.children = list(self._fields.values())
+
+    def _apply(self, scope: str) -> None:
+        if not self.rule.value:
+            self.controller.error = "No rule matches the selection"
+            self.refresh()
+            return
+        params = {name: field.value for name, field in self._fields.items()}
+        self._run(lambda: self.controller.apply(self.rule.value, params, scope))
+
+    def _export(self) -> None:
+        self.code.value = self.controller.export()
+        self.code.layout.display = "block"
+        self.refresh()
+
+    def _run(self, action: Any) -> None:
+        self._in_action = True
+        try:
+            action()
+        finally:
+            self._in_action = False
+        self.refresh()
+
+    def _session_changed(self, event: str, session: Session) -> None:
+        if not self._in_action:
+            self.refresh()
+
+    def close(self) -> None:
+        """Detach from the session and close the widgets."""
+        self._unsubscribe()
+        self.controller.close()
+        super().close()
