@@ -31,7 +31,8 @@ export class GloveModel extends DOMWidgetModel {
       error: '',
       status: '',
       title: '',
-      busy: false
+      busy: false,
+      last_export: ''
     };
   }
 
@@ -47,6 +48,14 @@ export class GloveModel extends DOMWidgetModel {
 
   unregisterView(view: GloveView): void {
     this._gloveViews.delete(view);
+    if (this._lastActiveView === view) {
+      this._lastActiveView = null;
+    }
+  }
+
+  /** The view the user last acted in gets the inserted cell first. */
+  noteActiveView(view: GloveView): void {
+    this._lastActiveView = view;
   }
 
   private _onCustomMessage(content: any): void {
@@ -60,6 +69,11 @@ export class GloveModel extends DOMWidgetModel {
 
   private _insertCell(code: string): void {
     const views = Array.from(this._gloveViews).filter(v => v.ui && !v.ui.isDisposed);
+    const last = this._lastActiveView;
+    if (last && views.includes(last)) {
+      views.splice(views.indexOf(last), 1);
+      views.unshift(last);
+    }
     const shown = views.filter(v => v.el.isConnected);
     for (const view of shown) {
       if (insertCellBelow(view.el, code)) {
@@ -84,6 +98,7 @@ export class GloveModel extends DOMWidgetModel {
   static view_module_version = MODULE_VERSION;
 
   private _gloveViews = new Set<GloveView>();
+  private _lastActiveView: GloveView | null = null;
 }
 
 export class GloveView extends DOMWidgetView {
@@ -95,8 +110,14 @@ export class GloveView extends DOMWidgetView {
     const host: IGloveHost = {
       get: name => this.model.get(name),
       set: (name, value) => this.model.set(name, value),
-      saveChanges: () => this.touch(),
-      send: (message: OutgoingMessage) => this.send(message),
+      saveChanges: () => {
+        (this.model as GloveModel).noteActiveView(this);
+        this.touch();
+      },
+      send: (message: OutgoingMessage) => {
+        (this.model as GloveModel).noteActiveView(this);
+        this.send(message);
+      },
       on: (event, callback) => {
         this.listenTo(this.model, event, callback);
         return () => this.stopListening(this.model, event, callback);
