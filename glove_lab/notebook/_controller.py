@@ -10,6 +10,7 @@ import inspect
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from glove_lab.errors import GloveError, PathError
 from glove_lab.rules import Rule, rules
@@ -109,7 +110,11 @@ class Controller:
                                                                   v == "" and k != "value")}
         try:
             at = list(self.selection) if scope == "selection" else None
-            step = self.session.apply(rule, at=at, **given)
+            # Form fields are text, parsed by type hint like URI parameters.
+            text = {k: v for k, v in given.items() if isinstance(v, str)}
+            values = {k: v for k, v in given.items() if not isinstance(v, str)}
+            uri = rule + ("&" if "?" in rule else "?") + urlencode(text) if text else rule
+            step = self.session.apply(uri, at=at, **values)
         except GloveError as exc:
             self.error = str(exc)
             return False

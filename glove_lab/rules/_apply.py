@@ -37,16 +37,22 @@ def apply(tree: Any, rule_or_uri: Rule | str, at: PathLike | Iterable[PathLike] 
     match or (strict) nothing matches, RuleError when the action raises;
     the input tree is never modified.
     """
-    return apply_rule(tree, rule_or_uri, at=at, strict=strict, **params).tree
+    return apply_rule(tree, rule_or_uri, at=at, strict=strict, _record_changes=False,
+                      **params).tree
 
 
 def apply_rule(tree: Any, rule_or_uri: Rule | str,
                at: PathLike | Iterable[PathLike] | None = None, strict: bool = True,
-               **params: Any) -> Outcome:
-    """Like `apply`, returning an Outcome with the matched and changed paths."""
+               *, _record_changes: bool = True, **params: Any) -> Outcome:
+    """Like `apply`, returning an Outcome with the matched and changed paths.
+
+    (`apply` passes `_record_changes=False`: it returns only the tree, so the
+    diff that finds the changed paths is skipped.)
+    """
     rule, uri_params = resolve(rule_or_uri)
     merged = {**uri_params, **params}
-    values = rule.convert(merged)
+    # URI values are text to parse by type hint; keyword values are Python values.
+    values = rule.convert(merged, text=uri_params.keys() - params.keys())
     targets = _targets(tree, rule, at, strict)
     pending: dict[KeyPath, Any] = {}
     for path, node in targets:
@@ -56,7 +62,7 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
                 result = rule.function(node, context=context, **values)
             else:
                 result = rule.function(node, **values)
-        except GloveError as exc:
+        except RuleError as exc:
             raise type(exc)(f"rule {rule.name!r} failed at {_show(path)}: {exc}") from exc
         except Exception as exc:
             raise RuleError(
@@ -72,7 +78,8 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
         new_tree = map_nodes(tree, pending) if pending else tree
     except GloveError as exc:
         raise RuleError(f"rule {rule.name!r} produced a tree that cannot be built: {exc}") from exc
-    changed = tuple(change.path for change in diff(tree, new_tree)) if pending else ()
+    changed = (tuple(change.path for change in diff(tree, new_tree))
+               if pending and _record_changes else ())
     paths = None if at is None else tuple(path for path, _ in targets)
     return Outcome(new_tree, rule, values, paths, tuple(p for p, _ in targets), changed)
 
@@ -116,7 +123,7 @@ def rules(tree: Any = None, at: PathLike | None = None) -> list[Rule]:
     if tree is None:
         return everything
     if at is None:
-        return [r for r in everything if r.on.select(tree)]
+        return [r for r in everything if r.on.exists(tree)]
     path = as_path(at)
     node = get(tree, path)
     return [r for r in everything if r.on.matches(path, node)]
@@ -145,8 +152,9 @@ def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None,
                 f"({type(node).__name__}); it applies to {rule.on!r}"
             )
         chosen.append((path, node))
-    positions = index_of(tree).positions_by_path
-    chosen.sort(key=lambda item: positions[item[0]])
+    if len(chosen) > 1:  # one path needs no ordering, and no index of the tree
+        positions = index_of(tree).positions_by_path
+        chosen.sort(key=lambda item: positions[item[0]])
     deduplicated = []
     for item in chosen:
         if not deduplicated or deduplicated[-1][0] != item[0]:

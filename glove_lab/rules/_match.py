@@ -46,16 +46,29 @@ class Match:
     def select(self, tree: Any) -> list[tuple[KeyPath, Any]]:
         """Every matching `(path, node)` of `tree`, in traversal order (uses the root's index)."""
         index = index_of(tree)
-        entries = index.entries
+        nodes, path_at = index.nodes, index.path_at
         result = []
+        for i in index.positions(tag=self.tag, type=self.type):
+            if self._glob is not None and not self._glob.match(path_at(i)):
+                continue
+            node = nodes[i]
+            if self.where is not None and not self.where(node):
+                continue
+            result.append((path_at(i), node))
+        return result
+
+    def exists(self, tree: Any) -> bool:
+        """True if some node of `tree` matches (stops at the first)."""
+        index = index_of(tree)
+        entries = index.entries
         for i in index.positions(tag=self.tag, type=self.type):
             path, node = entries[i]
             if self._glob is not None and not self._glob.match(path):
                 continue
             if self.where is not None and not self.where(node):
                 continue
-            result.append((path, node))
-        return result
+            return True
+        return False
 
     def __and__(self, other: Match) -> Match:
         return _Combined("and", self, other)
@@ -84,6 +97,11 @@ class _Combined(Match):
         if self.op == "or":
             return self.left.matches(path, node) or self.right.matches(path, node)  # type: ignore[union-attr]
         return not self.left.matches(path, node)
+
+    def exists(self, tree: Any) -> bool:
+        if self.op == "and":
+            return any(self.right.matches(p, n) for p, n in self.left.select(tree))  # type: ignore[union-attr]
+        return any(self.matches(p, n) for p, n in index_of(tree).entries)
 
     def select(self, tree: Any) -> list[tuple[KeyPath, Any]]:
         if self.op == "and":

@@ -6,6 +6,7 @@ import ast
 import enum
 import inspect
 import typing
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,10 +82,13 @@ def _param(p: inspect.Parameter, hint: Any) -> Param:
 
 
 def convert(rule_name: str, params: tuple[Param, ...], given: dict[str, Any],
-            accepts_context: bool = False) -> dict[str, Any]:
+            accepts_context: bool = False, text: Collection[str] | None = None) -> dict[str, Any]:
     """Check and convert given values (strings from a URI or form, or Python values).
 
-    Raises RuleError naming the rule, the parameter and the expected type.
+    `text` names the values that are text to parse (an untyped parameter reads
+    a Python literal from text, but keeps a Python string as given); None
+    treats every string as text. Raises RuleError naming the rule, the
+    parameter and the expected type.
     """
     known = {p.name: p for p in params}
     unknown = [name for name in given if name not in known]
@@ -95,19 +99,20 @@ def convert(rule_name: str, params: tuple[Param, ...], given: dict[str, Any],
     result: dict[str, Any] = {}
     for p in params:
         if p.name in given:
-            result[p.name] = _convert_one(rule_name, p, given[p.name])
+            is_text = text is None or p.name in text
+            result[p.name] = _convert_one(rule_name, p, given[p.name], is_text)
         elif p.required:
             raise RuleError(f"rule {rule_name!r} needs parameter {p.name!r} ({p.describe()})")
     return result
 
 
-def _convert_one(rule_name: str, p: Param, value: Any) -> Any:
+def _convert_one(rule_name: str, p: Param, value: Any, is_text: bool = True) -> Any:
     def fail() -> RuleError:
         return RuleError(f"rule {rule_name!r}: parameter {p.name!r} must be {p.describe()}, "
                          f"got {value!r}")
 
     if p.kind == "any":
-        if isinstance(value, str):
+        if is_text and isinstance(value, str):
             try:
                 return ast.literal_eval(value)
             except (ValueError, SyntaxError):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from glove_lab.errors import RuleError
@@ -44,13 +44,18 @@ class Rule:
         self.doc = (doc or inspect.getdoc(function) or "").strip().split("\n")[0]
         self.module: str = getattr(function, "__module__", None) or "__main__"
 
-    def convert(self, given: dict[str, Any]) -> dict[str, Any]:
-        """Checked and converted parameter values; RuleError names a bad parameter."""
-        return convert(self.name, self.params, given)
+    def convert(self, given: dict[str, Any],
+                text: Collection[str] | None = None) -> dict[str, Any]:
+        """Checked and converted parameter values; RuleError names a bad parameter.
+
+        `text` names the values that are text (from a URI or a form) to parse by
+        type hint; None treats every string as text.
+        """
+        return convert(self.name, self.params, given, text=text)
 
     def __call__(self, node: Any, **params: Any) -> Any:
         """Run the action on one node directly (no matching, no context)."""
-        return self.function(node, **self.convert(params))
+        return self.function(node, **self.convert(params, text=()))
 
     def same_definition(self, other: Rule) -> bool:
         """True if both come from the same module-level definition (a re-run cell)."""

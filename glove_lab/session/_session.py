@@ -180,7 +180,7 @@ class Session:
         """
         try:
             document = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise SerializationError(f"cannot read session log {str(path)!r}: {exc}") from exc
         steps = _validate_log(document, path)
         session = cls(tree, name=name or document.get("name") or "model")
@@ -235,6 +235,9 @@ def _validate_log(document: Any, path: str | Path) -> list[dict[str, Any]]:
     if not isinstance(document, dict) or document.get("format") != _FORMAT:
         raise SerializationError(f"{where} is not a glove_lab session log (no "
                                  f"'format': {_FORMAT!r})")
+    name = document.get("name")
+    if name is not None and not (isinstance(name, str) and name.isidentifier()):
+        raise SerializationError(f"{where}: 'name' must be a Python identifier, got {name!r}")
     steps = document.get("steps")
     if not isinstance(steps, list):
         raise SerializationError(f"{where}: 'steps' must be a list")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import keyword
 import math
 import types
 from typing import Any
@@ -105,8 +106,16 @@ class CodeWriter:
         keyed = {id(v): k for k, v in children}
         items = [("", self._doc(arg, path.child(keyed.get(id(arg), i))))
                  for i, arg in enumerate(args)]
+        named = {k: v for k, v in kwargs.items()
+                 if isinstance(k, str) and k.isidentifier() and not keyword.iskeyword(k)}
         items += [(_argument_prefix(key), self._doc(value, path.child(key)))
-                  for key, value in kwargs.items()]
+                  for key, value in named.items()]
+        # Keywords that are not identifiers (`**{"lr schedule": ...}`) cannot be `key=value`.
+        unnamed = [(key, value) for key, value in kwargs.items() if key not in named]
+        if unnamed:
+            items.append(("**", ("{", [(self.leaf(key, path) + ": ",
+                                        self._doc(value, path.child(key)))
+                                       for key, value in unnamed], "}")))
         return (callee + "(", items, ")")
 
     def leaf(self, value: Any, path: KeyPath) -> str:

@@ -72,7 +72,9 @@ def _diff(a: Any, b: Any, path: KeyPath, out: list[Change]) -> None:
     children_b = dict(kind_of(b).children(b))  # type: ignore[union-attr]
     for key, child in children_a.items():
         if key in children_b:
-            _diff(child, children_b[key], path.child(key), out)
+            other = children_b[key]
+            if child is not other:  # shared subtrees: no path to build, no call
+                _diff(child, other, path.child(key), out)
         else:
             out.append(Change(path.child(key), "removed", child, None))
     for key, child in children_b.items():

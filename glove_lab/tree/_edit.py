@@ -61,7 +61,10 @@ def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
                     f"conflicting edits: {str(KeyPath(path[:depth])) or 'the root'!r} is replaced "
                     f"and {str(path)!r} below it is edited too"
                 )
-            node = node.children.setdefault(key, _Trie())
+            child = node.children.get(key)
+            if child is None:  # (setdefault would build a _Trie every time)
+                child = node.children[key] = _Trie()
+            node = child
         if node.children:
             raise PathError(f"conflicting edits: {str(path) or 'the root'!r} is replaced and "
                             "a path below it is edited too")
@@ -82,7 +85,10 @@ def map_nodes(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
     for path, value in targets.items():
         node = root
         for key in path:
-            node = node.children.setdefault(key, _Trie())
+            child = node.children.get(key)
+            if child is None:  # (setdefault would build a _Trie every time)
+                child = node.children[key] = _Trie()
+            node = child
         node.value = value
     if root.value is not _UNSET:
         return root.value

@@ -62,7 +62,22 @@ class KeyPath(tuple):
         return len(other) >= len(self) and other[: len(self)] == tuple(self)
 
     def __str__(self) -> str:
-        return "".join(_format_key(k, i == 0) for i, k in enumerate(self))
+        # Hot (every query result is keyed by it): ints and names take a fast path.
+        parts = []
+        for key in self:
+            cls = type(key)
+            if cls is int:
+                parts.append(f"[{key}]")
+            elif cls is str:
+                text = _NAME_TEXT.get(key)
+                if text is None:
+                    text = _name_text(key)
+                parts.append(text)
+            else:
+                parts.append(_format_key(key, False))
+        text = "".join(parts)
+        # Only a name is written with a leading ".", dropped at the start of a path.
+        return text[1:] if text[:1] == "." else text
 
     def __repr__(self) -> str:
         return f"KeyPath({str(self)!r})"
@@ -85,6 +100,18 @@ def as_path(path: PathLike | Iterable[Any]) -> KeyPath:
     raise PathError(f"a path must be a string or KeyPath, not {type(path).__name__}: {path!r}")
 
 
+_NAME_TEXT: dict[str, str] = {}
+
+
+def _name_text(key: str) -> str:
+    """The text of a string key not at the start of a path (".name" or '["..."]'), cached."""
+    text = _format_key(key, False)
+    if len(_NAME_TEXT) >= 4096:
+        _NAME_TEXT.clear()
+    _NAME_TEXT[key] = text
+    return text
+
+
 def _format_key(key: Any, first: bool) -> str:
     if isinstance(key, str):
         if _IDENTIFIER.fullmatch(key) and not keyword.iskeyword(key):
@@ -97,7 +124,17 @@ def _format_key(key: Any, first: bool) -> str:
     return f"[{key!r}]"
 
 
+# The common form, names and non-negative indices only (`blocks[3].conv`), parsed in
+# one regex pass; anything else goes through the full parser below.
+_SIMPLE_PATH = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])"
+                          r"(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*")
+_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]")
+
+
 def _parse(text: str) -> KeyPath:
+    if _SIMPLE_PATH.fullmatch(text):
+        return tuple.__new__(KeyPath, [name or int(index)
+                                       for name, index in _SIMPLE_KEY.findall(text)])
     if text in ("", "$"):
         return KeyPath()
     keys: list[Any] = []

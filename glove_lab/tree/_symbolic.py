@@ -32,8 +32,10 @@ class _Binder:
     __slots__ = (
         "defaults",
         "keyword_only",
+        "keywords",
         "names",
         "owner",
+        "plain",
         "positional",
         "positional_only",
         "var_kw",
@@ -64,9 +66,20 @@ class _Binder:
                     self.positional_only.add(p.name)
                 if p.default is not _EMPTY:
                     self.defaults[p.name] = p.default
+        # The names a keyword argument binds to (others go to **var_kw or are errors).
+        self.keywords = frozenset(
+            name for name in (*self.positional, *self.keyword_only)
+            if name not in self.positional_only
+        )
+        # No *args, **kwargs or positional-only parameters: `bind` has a fast path.
+        self.plain = self.var_pos is None and self.var_kw is None and not self.positional_only
 
     def bind(self, args: tuple, kwargs: dict) -> dict[str, Any]:
         """Bound arguments, defaults included, in signature order."""
+        if (not args and self.plain and len(kwargs) == len(self.names)
+                and self.keywords.issuperset(kwargs)):
+            # Every parameter given by keyword (how nodes are rebuilt): nothing to check.
+            return {name: kwargs[name] for name in self.names}
         bound: dict[str, Any] = {}
         positional = self.positional
         if len(args) > len(positional) and self.var_pos is None:
@@ -80,9 +93,7 @@ class _Binder:
         for name, value in kwargs.items():
             if name in bound:
                 raise TypeError(f"{self.owner}() got multiple values for argument {name!r}")
-            if (name in self.defaults or name in positional or name in self.keyword_only) and (
-                name not in self.positional_only
-            ):
+            if name in self.keywords:
                 bound[name] = value
             elif self.var_kw is not None:
                 extra_kw[name] = value
@@ -145,17 +156,30 @@ class Symbolic:
 
 
 def _symbolic_getattr(self: Any, name: str) -> Any:
+    # The class's own attribute protocol wins over the recorded arguments:
+    # a symbolic Conv2d's `bias` is its Parameter, not the `bias=True` it was given.
+    getter = _next_getattr(type(self))
+    if getter is not None:
+        try:
+            return getter(self, name)
+        except AttributeError:
+            pass
     try:
         args = object.__getattribute__(self, "_sym_args")
     except AttributeError:
         args = None
     if args is not None and name in args:
         return args[name]
-    for base in type(self).__mro__[1:]:
+    raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def _next_getattr(cls: type) -> Any:
+    """The `__getattr__` a symbolic class overrides (nn.Module's), or None."""
+    for base in cls.__mro__[1:]:
         getter = base.__dict__.get("__getattr__")
         if getter is not None and getter is not _symbolic_getattr:
-            return getter(self, name)
-    raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            return getter
+    return None
 
 
 def is_symbolic(value: Any) -> bool:
@@ -235,9 +259,18 @@ def _symbolize_class(cls: type, module: str, tags: tuple[str, ...], hyper: tuple
     binder = _Binder(signature, cls.__name__)
     _check_hyper(hyper, binder.names, cls.__qualname__)
     original_init = cls.__init__
+    own_getattr = any(base.__dict__.get("__getattr__") not in (None, _symbolic_getattr)
+                      for base in cls.__mro__)
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        object.__setattr__(self, "_sym_args", binder.bind(args, kwargs))
+        bound = binder.bind(args, kwargs)
+        if own_getattr:
+            # A class with its own attribute protocol (nn.Module) must not see the
+            # recorded arguments as attributes while it registers its own.
+            original_init(self, *args, **kwargs)
+            object.__setattr__(self, "_sym_args", bound)
+            return
+        object.__setattr__(self, "_sym_args", bound)
         original_init(self, *args, **kwargs)
 
     qualname = cls.__qualname__ if module == cls.__module__ else cls.__name__

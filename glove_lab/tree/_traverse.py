@@ -15,7 +15,7 @@ from typing import Any
 
 from glove_lab.errors import PathError
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path
-from glove_lab.tree._kinds import kind_of
+from glove_lab.tree._kinds import kind_of, kind_of_type
 from glove_lab.tree._symbolic import Call, SymbolicFunction
 from glove_lab.tree._tags import tags_of, type_tags
 
@@ -67,43 +67,135 @@ def query(tree: Any, tag: str | None = None, type: Any = None, path: str | None 
     """
     index = index_of(tree)
     positions = index.positions(tag=tag, type=type)
-    entries = index.entries
+    nodes, path_at = index.nodes, index.path_at
     glob = PathGlob(path) if path is not None else None
     result: dict[str, Any] = {}
     for i in positions:
-        node_path, node = entries[i]
-        if glob is not None and not glob.match(node_path):
+        if glob is not None and not glob.match(path_at(i)):
             continue
+        node = nodes[i]
         if where is not None and not where(node):
             continue
-        result[str(node_path)] = node
+        result[str(path_at(i))] = node
     return result
 
 
+_Walk = tuple[list[Any], list[int], list[Any], dict[type, list[int]]]
+
+
+def _walk(root: Any) -> _Walk:
+    """Every node in traversal order with its parent's position and its key, and the
+    positions of each exact type, in one recursive pass (the index's hot loop).
+
+    No KeyPath is made here: `TreeIndex.path_at` makes them on demand. A tree
+    too deep for the recursion limit is walked again with an explicit stack.
+    """
+    nodes: list[Any] = [root]
+    parents: list[int] = [-1]
+    keys: list[Any] = [None]
+    add_node, add_parent, add_key = nodes.append, parents.append, keys.append
+    # Per type seen: (its kind, positions of its nodes): one lookup per node for both.
+    seen: dict[type, tuple[Any, list[int]]] = {type(root): (kind_of(root), [0])}
+
+    def visit(node: Any, kind: Any, position: int) -> None:
+        for key, child in list(kind.children(node)):
+            i = len(nodes)
+            add_node(child)
+            add_parent(position)
+            add_key(key)
+            cls = type(child)
+            facts = seen.get(cls)
+            if facts is None:
+                facts = seen[cls] = (kind_of_type(cls), [])
+            facts[1].append(i)
+            if facts[0] is not None:
+                visit(child, facts[0], i)
+
+    root_kind = seen[type(root)][0]
+    if root_kind is not None:
+        try:
+            visit(root, root_kind, 0)
+        except RecursionError:
+            return _walk_with_stack(root)
+    return nodes, parents, keys, {cls: positions for cls, (_, positions) in seen.items()}
+
+
+def _walk_with_stack(root: Any) -> _Walk:
+    """`_walk` without recursion, for very deep trees."""
+    nodes: list[Any] = []
+    parents: list[int] = []
+    keys: list[Any] = []
+    by_type: dict[type, list[int]] = {}
+    stack: list[tuple[Any, int, Any]] = [(root, -1, None)]
+    while stack:
+        node, parent, key = stack.pop()
+        i = len(nodes)
+        nodes.append(node)
+        parents.append(parent)
+        keys.append(key)
+        by_type.setdefault(type(node), []).append(i)
+        kind = kind_of(node)
+        if kind is not None:
+            stack.extend([(child, i, k) for k, child in kind.children(node)][::-1])
+    return nodes, parents, keys, by_type
+
+
 class TreeIndex:
-    """Facts about one root: nodes in traversal order, positions by type and tag."""
+    """Facts about one root: nodes in traversal order, positions by type and tag.
+
+    `nodes[i]` is the i-th node in traversal order, `parents[i]` its parent's
+    position (-1 for the root) and `keys[i]` its key in that parent. Paths are
+    made on demand (`path_at`), all of them only when `entries` is asked for.
+    """
 
     def __init__(self, root: Any) -> None:
         self.root = root
-        self.entries: list[tuple[KeyPath, Any]] = list(traverse(root))
-        self._by_type: dict[type, list[int]] | None = None
+        self.nodes: list[Any]
+        self.parents: list[int]
+        self.keys: list[Any]
+        self._by_type: dict[type, list[int]] | None
+        self.nodes, self.parents, self.keys, self._by_type = _walk(root)
+        self._paths: list[KeyPath | None] = [None] * len(self.nodes)
+        self._paths[0] = _ROOT
+        self._entries: list[tuple[KeyPath, Any]] | None = None
         self._by_tag: dict[str, list[int]] | None = None
         self._by_path: dict[KeyPath, Any] | None = None
         self._subtree_sizes: dict[KeyPath, int] | None = None
         self._positions: dict[KeyPath, int] | None = None
+
+    def path_at(self, position: int) -> KeyPath:
+        """The path of the node at a traversal position (made once, then kept)."""
+        paths = self._paths
+        path = paths[position]
+        if path is None:
+            chain = []
+            while path is None:
+                chain.append(position)
+                position = self.parents[position]
+                path = paths[position]
+            keys, new = self.keys, tuple.__new__
+            for i in reversed(chain):
+                path = paths[i] = new(KeyPath, (*path, keys[i]))
+        return path
+
+    @property
+    def entries(self) -> list[tuple[KeyPath, Any]]:
+        """`(path, node)` for every node, in traversal order (`list(traverse(root))`)."""
+        if self._entries is None:
+            paths, parents, keys, new = self._paths, self.parents, self.keys, tuple.__new__
+            for i in range(1, len(paths)):
+                if paths[i] is None:  # parents come first, so their paths exist
+                    paths[i] = new(KeyPath, (*paths[parents[i]], keys[i]))  # type: ignore[misc]
+            self._entries = list(zip(paths, self.nodes))  # type: ignore[arg-type]
+        return self._entries
 
     @property
     def by_type(self) -> dict[type, list[int]]:
         """Positions of the nodes of each exact type."""
         if self._by_type is None:
             by_type: dict[type, list[int]] = {}
-            for i, (_, node) in enumerate(self.entries):
-                cls = type(node)
-                bucket = by_type.get(cls)
-                if bucket is None:
-                    by_type[cls] = [i]
-                else:
-                    bucket.append(i)
+            for i, node in enumerate(self.nodes):
+                by_type.setdefault(type(node), []).append(i)
             self._by_type = by_type
         return self._by_type
 
@@ -112,11 +204,11 @@ class TreeIndex:
         """Positions of the nodes carrying each tag."""
         if self._by_tag is None:
             by_tag: dict[str, list[int]] = {}
-            entries = self.entries
+            nodes = self.nodes
             for cls, positions in self.by_type.items():
                 if cls is Call:
                     for i in positions:
-                        for name in tags_of(entries[i][1]):
+                        for name in tags_of(nodes[i]):
                             by_tag.setdefault(name, []).append(i)
                     continue
                 for name in type_tags(cls):
@@ -144,19 +236,17 @@ class TreeIndex:
     def subtree_sizes(self) -> dict[KeyPath, int]:
         """Number of nodes in the subtree at each path (itself included)."""
         if self._subtree_sizes is None:
-            sizes: dict[KeyPath, int] = {}
-            for path, _ in reversed(self.entries):
-                sizes[path] = sizes.get(path, 0) + 1
-                if path:
-                    parent = path.parent
-                    sizes[parent] = sizes.get(parent, 0) + sizes[path]
-            self._subtree_sizes = sizes
+            counts = [1] * len(self.nodes)
+            parents = self.parents
+            for i in range(len(counts) - 1, 0, -1):  # children come after their parent
+                counts[parents[i]] += counts[i]
+            self._subtree_sizes = dict(zip((path for path, _ in self.entries), counts))
         return self._subtree_sizes
 
     def positions(self, tag: str | None = None, type: Any = None) -> list[int] | range:
         """Positions matching a tag and/or a type, in traversal order."""
         if type is None and tag is None:
-            return range(len(self.entries))
+            return range(len(self.nodes))
         result: list[int] | None = None
         if type is not None:
             result = self._type_positions(type)
@@ -167,7 +257,7 @@ class TreeIndex:
 
     def _type_positions(self, wanted: Any) -> list[int]:
         if isinstance(wanted, SymbolicFunction):
-            return [i for i in self.by_type.get(Call, []) if self.entries[i][1].function is wanted]
+            return [i for i in self.by_type.get(Call, []) if self.nodes[i].function is wanted]
         if not isinstance(wanted, (type, tuple)):
             raise TypeError(f"query(type=...) expects a type, tuple of types or symbolic "
                             f"function, got {wanted!r}")
@@ -227,7 +317,9 @@ def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
 class PathGlob:
     """A compiled path pattern: `*` matches one key, `**` any number of keys."""
 
-    _TOKEN = re.compile(r"\*\*|\[\*\]|\[[^\]]*\]|[A-Za-z0-9_*?]+|\.")
+    # A bracket holds an index or a quoted key, which may itself contain "]".
+    _TOKEN = re.compile(r"""\*\*|\[\*\]|\[(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\]"'])*\]"""
+                        r"|[A-Za-z0-9_*?]+|\.")
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern

@@ -1,0 +1,664 @@
+"""From a tree to a graph model: which nodes are drawn, what they show, what is collapsed.
+
+Every value with a node kind is a box; its leaf children are rows inside it and
+its other children hang below it on edges labelled with their key. Boxes are
+opened breadth-first from the root until the node budget is spent (placeholders
+count): an unopened box with children becomes a collapsed placeholder, a wide
+box shows its first children and one "+K more" placeholder for the rest, and
+runs of identical siblings fold into one node marked with their count. Paths to highlighted,
+changed and `expand=`-ed nodes are opened first, so those stay visible.
+
+Reading a placeholder's size uses the root's cached `index_of(tree)`; nothing
+else walks beyond the boxes that are drawn.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+from collections.abc import Iterable
+from typing import Any
+
+from glove_lab.errors import PathError
+from glove_lab.tree import (
+    Call,
+    Change,
+    KeyPath,
+    as_path,
+    eq,
+    get,
+    hyper_of,
+    index_of,
+    kind_of,
+    tags_of,
+)
+from glove_lab.tree._format import display_name
+
+__all__ = ["Row", "GraphNode", "GraphEdge", "GraphModel", "build_graph", "is_box",
+           "MAX_ROWS", "VALUE_LIMIT", "FOLD_MIN"]
+
+MAX_ROWS = 8          # rows shown in a box before "+N more"
+VALUE_LIMIT = 40      # characters of a key or value before "…"
+NAME_LIMIT = 40       # characters of a type name
+FOLD_MIN = 3          # identical consecutive siblings that fold into one node
+MIN_FANOUT = 8        # children shown under one box, at least, when the budget allows
+MAX_GHOSTS = 8        # removed children drawn under one box
+INLINE_ITEMS = 6      # a tuple/list of at most this many scalars is shown as one row
+
+_ROOT = KeyPath()
+_SCALARS = frozenset({int, float, complex, str, bytes, bool, type(None)})
+
+# Heap priorities: opened first are forced paths, then `expand=` subtrees, then the rest.
+_FORCED, _EXPANDED, _NORMAL = 0, 1, 2
+
+
+@dataclasses.dataclass
+class Row:
+    """One `key = value` line inside a box; `mark` is "", "changed", "added" or "removed"."""
+
+    key: str
+    value: str
+    hyper: bool = False
+    mark: str = ""
+    before: str | None = None
+    selected: bool = False
+
+
+@dataclasses.dataclass
+class GraphNode:
+    """One drawn node.
+
+    `role` is "open" (children drawn, or none to draw), "collapsed" (children
+    hidden), "folded" (a run of `count` identical siblings, first one shown),
+    "more" (`count` hidden siblings), "removed" (a diff ghost) or "leaf" (a
+    root that is a plain value). `hidden` counts the tree nodes a placeholder
+    hides, leaves included. `state` is "", "changed", "added" or "removed".
+    """
+
+    path: KeyPath
+    role: str
+    name: str
+    tags: tuple[str, ...] = ()
+    rows: list[Row] = dataclasses.field(default_factory=list)
+    more_rows: int = 0
+    hidden: int = 0
+    count: int = 1
+    first_key: str = ""
+    last_key: str = ""
+    state: str = ""
+    selected: bool = False
+    rows_changed: bool = False
+
+    @property
+    def depth(self) -> int:
+        """Depth of the node's path (the root is 0)."""
+        return len(self.path)
+
+
+@dataclasses.dataclass
+class GraphEdge:
+    """An edge from a box to a drawn child, labelled with the child's key."""
+
+    tail: KeyPath
+    head: KeyPath
+    label: str
+    state: str = ""
+
+
+@dataclasses.dataclass
+class GraphModel:
+    """The drawn nodes (in drawing order), the edges, and the tags present."""
+
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    tags: list[str]
+    has_diff: bool = False
+    has_selection: bool = False
+
+
+def is_box(value: Any) -> bool:
+    """True if `value` is drawn as its own node: it has a kind and is not a short scalar tuple."""
+    return kind_of(value) is not None and not _inline(value)
+
+
+def build_graph(tree: Any, *, depth: int | None = None, highlight: Iterable[Any] = (),
+                changes: list[Change] | None = None, expand: Iterable[Any] = (),
+                budget: int = 150) -> GraphModel:
+    """Lay out which nodes of `tree` are drawn, under a budget of drawn nodes."""
+    if budget < 1:
+        raise ValueError(f"budget must be at least 1, got {budget}")
+    if depth is not None and depth < 0:
+        raise ValueError(f"depth must be None or >= 0, got {depth}")
+    builder = _Builder(tree, depth, budget)
+    for path in _paths(highlight, "highlight"):
+        builder.mark_selected(path)
+    if changes is not None:
+        builder.mark_changes(changes)
+    for path in _paths(expand, "expand"):
+        builder.mark_expanded(path)
+    model = builder.build(has_diff=changes is not None)
+    model.has_selection = bool(builder.selected or builder.row_selected)
+    return model
+
+
+# -- the builder ----------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _Item:
+    """A slot under an opened box: one child, a folded run, or a range of hidden siblings."""
+
+    kind: str  # "single", "run", "more"
+    start: int
+    end: int
+
+
+class _Builder:
+    def __init__(self, tree: Any, depth: int | None, budget: int) -> None:
+        self.tree = tree
+        self.depth = depth
+        self.budget = budget
+        self.fanout = max(MIN_FANOUT, budget // 4)
+        # Changes whose paths are opened; later ones mark the placeholder that hides them.
+        self.forced_changes = max(4, budget // 6)
+        # Boxes that folding may compare, per render: keeps it O(budget), not O(tree).
+        self.allowance = 20 * budget
+        self.used = 0
+        self.nodes: dict[KeyPath, GraphNode] = {}
+        self.edges: list[GraphEdge] = []
+        self.tags: set[str] = set()
+        # Marks gathered before layout, so a marked row is never cut by "+N more".
+        self.node_state: dict[KeyPath, str] = {}
+        self.row_state: dict[KeyPath, dict[Any, tuple[str, Any]]] = {}
+        self.selected: set[KeyPath] = set()
+        self.row_selected: dict[KeyPath, set[Any]] = {}
+        self.ghosts: dict[KeyPath, list[tuple[Any, Any]]] = {}
+        self.removed_rows: dict[KeyPath, list[tuple[Any, Any]]] = {}
+        self.force_open: set[KeyPath] = set()
+        self.show_children: dict[KeyPath, set[Any]] = {}
+        self.expand_roots: set[KeyPath] = set()
+        self.change_paths: list[KeyPath] = []
+        # Per opened box: its box children's keys and the item drawn for each range.
+        self.slots: dict[KeyPath, tuple[list[Any], list[tuple[_Item, GraphNode]]]] = {}
+        self._positions: dict[KeyPath, dict[Any, int]] = {}
+        self._sizes: dict[KeyPath, int] | None = None
+
+    # -- marks --
+
+    def mark_selected(self, path: KeyPath) -> None:
+        box = self._box_of(path)
+        self._require_visible(box)
+        if box == path:
+            self.selected.add(path)
+        else:
+            self.row_selected.setdefault(path.parent, set()).add(path[-1])
+
+    def mark_expanded(self, path: KeyPath) -> None:
+        box = self._box_of(path)
+        self._require_visible(box)
+        self.force_open.add(box)
+        self.expand_roots.add(box)
+
+    def mark_changes(self, changes: list[Change]) -> None:
+        for number, change in enumerate(changes):
+            path = change.path
+            self.change_paths.append(path)
+            if change.kind == "removed":
+                parent, key = path.parent, path[-1]
+                bucket = self.ghosts if is_box(change.before) else self.removed_rows
+                bucket.setdefault(parent, []).append((key, change.before))
+                target = parent
+            elif not path or is_box(change.after):
+                self.node_state[path] = change.kind
+                target = path
+            else:
+                self.row_state.setdefault(path.parent, {})[path[-1]] = (change.kind,
+                                                                        change.before)
+                target = path.parent
+            if number < self.forced_changes:
+                self._require_visible(self._box_of(target))
+
+    def _box_of(self, path: KeyPath) -> KeyPath:
+        """The path of the box that shows `path`: itself, or the box it is a row of."""
+        node = get(self.tree, path)
+        if not path or is_box(node):
+            return path
+        parent = path.parent
+        if not parent or is_box(get(self.tree, parent)):
+            return parent
+        return parent.parent  # a scalar inside an inlined tuple
+
+    def _require_visible(self, box: KeyPath) -> None:
+        for i in range(len(box)):
+            prefix = KeyPath(box[:i])
+            self.force_open.add(prefix)
+            self.show_children.setdefault(prefix, set()).add(box[i])
+
+    # -- layout --
+
+    def build(self, has_diff: bool) -> GraphModel:
+        root = self.tree
+        if kind_of(root) is None:
+            node = GraphNode(_ROOT, "leaf", _name(root),
+                             rows=[Row("value", _value_text(root))],
+                             state=self.node_state.get(_ROOT, ""))
+            self._add(node)
+            return GraphModel(list(self.nodes.values()), self.edges, sorted(self.tags), has_diff)
+        self.used = 1
+        heap: list[tuple[int, int, int, KeyPath, Any, bool]] = []
+        sequence = 0
+        heapq.heappush(heap, (self._priority(_ROOT, False), 0, sequence, _ROOT, root, False))
+        while heap:
+            priority, _, _, path, node, inside = heapq.heappop(heap)
+            for child_path, child, child_inside in self._draw_box(path, node, priority, inside):
+                sequence += 1
+                child_priority = self._priority(child_path, child_inside)
+                heapq.heappush(heap, (child_priority, len(child_path), sequence, child_path,
+                                      child, child_inside))
+        self._add_ghosts()
+        self._mark_hidden_changes()
+        return GraphModel(list(self.nodes.values()), self.edges, sorted(self.tags), has_diff)
+
+    def _priority(self, path: KeyPath, inside_expanded: bool) -> int:
+        if path in self.force_open:
+            return _FORCED
+        return _EXPANDED if inside_expanded else _NORMAL
+
+    def _draw_box(self, path: KeyPath, node: Any, priority: int,
+                  inside: bool) -> list[tuple[KeyPath, Any, bool]]:
+        """Draw the box at `path`; return the children to draw as boxes of their own."""
+        leaves, boxes = _split(node)
+        graph_node = self._box_node(path, node, leaves, "open")
+        self._add(graph_node)
+        if not boxes:
+            return []
+        forced_keys = self.show_children.get(path, set())
+        forced = priority == _FORCED
+        may_open = forced or priority == _EXPANDED or self.depth is None or len(path) < self.depth
+        remaining = self.budget - self.used
+        limit = min(self.fanout, remaining)
+        if not forced and (not may_open or (limit < len(boxes) and limit < 3)):
+            graph_node.role = "collapsed"
+            graph_node.hidden = self._hidden_below(path, node, leaves)
+            return []
+        items = self._window(boxes, max(limit, 1), forced_keys)
+        self.used += len(items)
+        child_inside = inside or path in self.expand_roots
+        keys = [key for key, _ in boxes]
+        drawn: list[tuple[_Item, GraphNode]] = []
+        to_open: list[tuple[KeyPath, Any, bool]] = []
+        for item in items:
+            key, child = boxes[item.start]
+            child_path = path.child(key)
+            if item.kind == "single":
+                to_open.append((child_path, child, child_inside))
+                self.edges.append(GraphEdge(path, child_path, _key_text(key),
+                                            self.node_state.get(child_path, "")))
+                continue
+            if item.kind == "run":
+                child_node = self._run_node(path, boxes, item)
+            else:
+                child_node = self._more_node(path, node, boxes, item, items, leaves)
+            self._add(child_node)
+            drawn.append((item, child_node))
+            label = ""
+            if item.kind == "run":
+                label = f"{_key_text(key)}…{_key_text(boxes[item.end - 1][0])}"
+            self.edges.append(GraphEdge(path, child_path, label))
+        self.slots[path] = (keys, drawn)
+        return to_open
+
+    def _window(self, boxes: list[tuple[Any, Any]], limit: int,
+                forced_keys: set[Any]) -> list[_Item]:
+        """The items under a box: the first `limit` slots, forced children, "more" for gaps."""
+        n = len(boxes)
+        items: list[_Item] = []
+        plain = 0
+        signatures: dict[int, Any] = {}
+        i = 0
+        while i < n:
+            key, _ = boxes[i]
+            if key in forced_keys:
+                items.append(_Item("single", i, i + 1))
+                i += 1
+                continue
+            if plain >= limit:
+                break
+            end = self._run_end(boxes, i, forced_keys, signatures)
+            if end - i >= FOLD_MIN:
+                items.append(_Item("run", i, end))
+                i = end
+            else:
+                items.append(_Item("single", i, i + 1))
+                i += 1
+            plain += 1
+        if i >= n:
+            return items
+        # Not everything fits: the last plain slot goes to the first "more" range.
+        for back in range(len(items) - 1, -1, -1):
+            item = items[back]
+            if item.kind != "single" or boxes[item.start][0] not in forced_keys:
+                del items[back:]  # forced children after it are found again below
+                i = item.start
+                break
+        result: list[_Item] = list(items)
+        gap_start = i
+        for j in range(i, n):
+            if boxes[j][0] in forced_keys:
+                result.extend(_gap(gap_start, j))
+                result.append(_Item("single", j, j + 1))
+                gap_start = j + 1
+        result.extend(_gap(gap_start, n))
+        return result
+
+    def _run_end(self, boxes: list[tuple[Any, Any]], start: int, forced_keys: set[Any],
+                 signatures: dict[int, Any]) -> int:
+        """End of the run of siblings identical to `boxes[start]`.
+
+        A one-level signature filters candidates; a structural comparison with
+        a per-render allowance of visited nodes confirms them, so folding never
+        walks more than a fixed number of nodes, however big the run.
+        """
+        first = boxes[start][1]
+        signature = signatures.get(start)
+        if signature is None:
+            signature = signatures[start] = self._signature(boxes, start)
+        end = start + 1
+        while end < len(boxes):
+            key, child = boxes[end]
+            if key in forced_keys:
+                break
+            other = signatures.get(end)
+            if other is None:
+                other = signatures[end] = self._signature(boxes, end)
+            if other != signature or not self._same(first, child):
+                break
+            end += 1
+        return end
+
+    def _signature(self, boxes: list[tuple[Any, Any]], position: int) -> Any:
+        """Type, subtree size, and (key, type, scalar value) of each child: one level."""
+        node = boxes[position][1]
+        kind = kind_of(node)
+        parts: list[Any] = [type(node), node.function if isinstance(node, Call) else None]
+        if kind is not None:
+            for child_key, child in kind.children(node):
+                cls = type(child)
+                parts.append((child_key, cls, child if cls in _SCALARS else None))
+        return tuple(parts)
+
+    def _same(self, a: Any, b: Any) -> bool:
+        """Structural equality (types, keys, leaf values) within the visiting allowance."""
+        if a is b:
+            return True
+        if type(a) is not type(b):
+            return False
+        kind = kind_of(a)
+        if kind is None:
+            return eq(a, b)
+        if self.allowance <= 0:
+            return False  # out of allowance: stop folding rather than walk on
+        self.allowance -= 1
+        if isinstance(a, Call) and a.function is not b.function:
+            return False
+        children_a = list(kind.children(a))
+        children_b = list(kind.children(b))
+        if len(children_a) != len(children_b):
+            return False
+        for (key_a, child_a), (key_b, child_b) in zip(children_a, children_b):
+            if key_a != key_b or not self._same(child_a, child_b):
+                return False
+        return True
+
+    # -- node contents --
+
+    def _box_node(self, path: KeyPath, node: Any, leaves: list[tuple[Any, Any]],
+                  role: str) -> GraphNode:
+        tags = tuple(sorted(tags_of(node)))
+        rows, more = self._rows(path, node, leaves)
+        graph_node = GraphNode(path, role, _name(node), tags, rows, more,
+                               state=self.node_state.get(path, ""),
+                               selected=path in self.selected)
+        if not graph_node.state and any(r.mark for r in rows):
+            graph_node.state = "changed"  # a changed leaf marks its box
+            graph_node.rows_changed = True
+        return graph_node
+
+    def _rows(self, path: KeyPath, node: Any, leaves: list[tuple[Any, Any]]
+              ) -> tuple[list[Row], int]:
+        marks = self.row_state.get(path, {})
+        selected = self.row_selected.get(path, set())
+        removed = self.removed_rows.get(path, [])
+        hyper = hyper_of(node) if leaves else ()
+        if hyper:
+            position = {key: i for i, key in enumerate(hyper)}
+            first = sorted((kv for kv in leaves if kv[0] in position),
+                           key=lambda kv: position[kv[0]])
+            ordered = first + [kv for kv in leaves if kv[0] not in position]
+        else:
+            ordered = leaves
+        hyper_keys = set(hyper)
+
+        def marked(key: Any) -> bool:
+            return key in marks or key in selected or self._inner_mark(path, key) != ""
+
+        if len(ordered) > MAX_ROWS:
+            keep = [kv for kv in ordered if marked(kv[0])][:MAX_ROWS]
+            room = MAX_ROWS - len(keep)
+            kept = {id(kv) for kv in keep}
+            for kv in ordered:
+                if room <= 0:
+                    break
+                if id(kv) not in kept:
+                    kept.add(id(kv))
+                    room -= 1
+            visible = [kv for kv in ordered if id(kv) in kept]
+        else:
+            visible = ordered
+        rows = []
+        for key, value in visible:
+            row = Row(_key_text(key), _value_text(value), hyper=key in hyper_keys)
+            mark = marks.get(key)
+            if mark is not None:
+                row.mark = mark[0]
+                if mark[0] == "changed":
+                    row.before = _value_text(mark[1], 24)
+            else:
+                row.mark = self._inner_mark(path, key)
+            row.selected = key in selected or bool(self.row_selected.get(path.child(key)))
+            rows.append(row)
+        for key, value in removed[:MAX_ROWS]:
+            rows.append(Row(_key_text(key), _value_text(value), mark="removed"))
+        return rows, len(ordered) - len(visible)
+
+    def _inner_mark(self, path: KeyPath, key: Any) -> str:
+        """"changed" if something inside the inlined tuple at `path.key` changed."""
+        inner = path.child(key)
+        if inner in self.row_state or inner in self.removed_rows or inner in self.ghosts:
+            return "changed"
+        return ""
+
+    def _run_node(self, path: KeyPath, boxes: list[tuple[Any, Any]], item: _Item) -> GraphNode:
+        key, first = boxes[item.start]
+        child_path = path.child(key)
+        leaves, _ = _split(first)
+        graph_node = self._box_node(child_path, first, leaves, "folded")
+        graph_node.count = item.end - item.start
+        graph_node.first_key = _key_text(key)
+        graph_node.last_key = _key_text(boxes[item.end - 1][0])
+        sizes = self._subtree_sizes()
+        graph_node.hidden = sum(sizes.get(path.child(k), 1) for k, _ in
+                                boxes[item.start:item.end])
+        return graph_node
+
+    def _more_node(self, path: KeyPath, node: Any, boxes: list[tuple[Any, Any]], item: _Item,
+                   items: list[_Item], leaves: list[tuple[Any, Any]]) -> GraphNode:
+        key = boxes[item.start][0]
+        sizes = self._subtree_sizes()
+        if item.end == len(boxes) and item.end - item.start > 64:
+            # The tail range of a wide box: total minus what is drawn, not a sum over it.
+            shown = sum(sizes.get(path.child(boxes[j][0]), 1)
+                        for other in items if other is not item
+                        for j in range(other.start, other.end))
+            hidden = self._hidden_below(path, node, leaves) - shown
+        else:
+            hidden = sum(sizes.get(path.child(boxes[j][0]), 1)
+                         for j in range(item.start, item.end))
+        return GraphNode(path.child(key), "more", f"+{item.end - item.start} more",
+                         hidden=hidden, count=item.end - item.start,
+                         first_key=_key_text(key), last_key=_key_text(boxes[item.end - 1][0]))
+
+    def _hidden_below(self, path: KeyPath, node: Any, leaves: list[tuple[Any, Any]]) -> int:
+        """Tree nodes under `node` that are not rows of it (values in its box children)."""
+        total = self._subtree_sizes().get(path, 1) - 1
+        return total - sum(_size(value) for _, value in leaves)
+
+    def _subtree_sizes(self) -> dict[KeyPath, int]:
+        if self._sizes is None:
+            self._sizes = index_of(self.tree).subtree_sizes
+        return self._sizes
+
+    def _add(self, node: GraphNode) -> None:
+        self.nodes[node.path] = node
+        self.tags.update(node.tags)
+
+    # -- diff ghosts and changes hidden in placeholders --
+
+    def _add_ghosts(self) -> None:
+        for parent, removed in self.ghosts.items():
+            owner = self.nodes.get(parent)
+            if owner is None or owner.role != "open":
+                continue
+            for key, before in removed[:MAX_GHOSTS]:
+                path = parent.child(key)
+                tags = tuple(sorted(tags_of(before)))
+                self._add(GraphNode(path, "removed", _name(before), tags, state="removed"))
+                self.edges.append(GraphEdge(parent, path, _key_text(key), "removed"))
+            if owner.state == "":
+                owner.state = "changed"
+
+    def _mark_hidden_changes(self) -> None:
+        for path in self.change_paths[:4096]:
+            owner = self._owner(path)
+            if owner is not None and owner.state == "" and owner.role != "open":
+                owner.state = "changed"
+
+    def _position(self, parent: KeyPath, key: Any) -> int | None:
+        """Index of `key` among the box children of the opened box at `parent`."""
+        positions = self._positions.get(parent)
+        if positions is None:
+            positions = self._positions[parent] = {
+                k: j for j, k in enumerate(self.slots[parent][0])}
+        return positions.get(key)
+
+    def _owner(self, path: KeyPath) -> GraphNode | None:
+        """The drawn node whose box (or placeholder) holds `path`."""
+        for depth in range(len(path), -1, -1):
+            prefix = KeyPath(path[:depth])
+            node = self.nodes.get(prefix)
+            if node is None:
+                continue
+            if depth == len(path) or node.role != "open" or prefix not in self.slots:
+                return node
+            position = self._position(prefix, path[depth])
+            for item, item_node in self.slots[prefix][1]:
+                if position is not None and item.start <= position < item.end:
+                    return item_node
+            return node
+        return None
+
+
+# -- helpers ---------------------------------------------------------------------
+
+
+def _paths(values: Any, argument: str) -> list[KeyPath]:
+    if isinstance(values, (str, KeyPath)):
+        values = [values]
+    try:
+        return [as_path(value) for value in values]
+    except TypeError as exc:
+        raise PathError(f"{argument}= expects paths (str or KeyPath), got {values!r}") from exc
+
+
+def _gap(start: int, end: int) -> list[_Item]:
+    if end - start <= 0:
+        return []
+    if end - start == 1:
+        return [_Item("single", start, end)]  # a "+1 more" costs the same slot as the child
+    return [_Item("more", start, end)]
+
+
+def _split(node: Any) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
+    """A box's children as (rows, boxes)."""
+    kind = kind_of(node)
+    leaves: list[tuple[Any, Any]] = []
+    boxes: list[tuple[Any, Any]] = []
+    if kind is None:
+        return leaves, boxes
+    for key, child in kind.children(node):
+        if is_box(child):
+            boxes.append((key, child))
+        else:
+            leaves.append((key, child))
+    return leaves, boxes
+
+
+def _inline(value: Any) -> bool:
+    """Short tuples and lists of scalars (`kernel=(3, 3)`) and empty containers are rows."""
+    cls = type(value)
+    if cls is tuple or cls is list:
+        return len(value) <= INLINE_ITEMS and all(type(v) in _SCALARS for v in value)
+    if cls is dict:
+        return not value
+    return False
+
+
+def _size(value: Any) -> int:
+    """Tree nodes a row stands for: 1, or 1 + items for an inlined tuple."""
+    if type(value) in (tuple, list):
+        return 1 + len(value)
+    return 1
+
+
+def _name(node: Any) -> str:
+    try:
+        kind = kind_of(node)
+        text = display_name(node, kind.label if kind is not None else None)
+    except Exception:
+        text = type(node).__name__
+    if not isinstance(text, str):
+        text = type(node).__name__
+    return _shorten(text, NAME_LIMIT)
+
+
+def _key_text(key: Any) -> str:
+    try:
+        text = str(KeyPath((key,)))
+    except Exception:
+        text = f"[<{type(key).__name__}>]"
+    return _shorten(text, VALUE_LIMIT)
+
+
+def _value_text(value: Any, limit: int = VALUE_LIMIT) -> str:
+    """A one-line repr of a leaf, cut at `limit` characters with "…"."""
+    cls = type(value)
+    if cls is tuple or cls is list:
+        inner = ", ".join(_value_text(v, limit) for v in value[: INLINE_ITEMS + 1])
+        text = ("(" + inner + ("," if len(value) == 1 else "") + ")" if cls is tuple
+                else "[" + inner + "]")
+    elif isinstance(value, (str, bytes, bytearray)):
+        text = repr(value[: limit + 2])  # never repr a huge string whole
+        if len(value) > limit + 2:
+            text = text[:-1]
+    else:
+        try:
+            text = repr(value)
+        except Exception:
+            text = f"<{cls.__name__} (repr failed)>"
+        if not isinstance(text, str):
+            text = f"<{cls.__name__}>"
+    return _shorten(" ".join(text.split()), limit)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

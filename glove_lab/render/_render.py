@@ -1,0 +1,86 @@
+"""The render entry points: a tree as a graphviz graph, as SVG, and as a notebook mimebundle."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from glove_lab.render._dot import to_digraph
+from glove_lab.render._graph import build_graph
+from glove_lab.tree import KeyPath, diff
+
+if TYPE_CHECKING:
+    import graphviz
+
+__all__ = ["render", "to_svg", "display_bundle"]
+
+_INSTALL_NOTE = "(install graphviz to see this as a graph: apt-get install graphviz)"
+
+
+def render(tree: Any, depth: int | None = None, highlight: Iterable[str | KeyPath] = (),
+           diff_from: Any = None, expand: Iterable[str | KeyPath] = (),
+           budget: int = 150) -> graphviz.Digraph:
+    """The tree as a graphviz Digraph: one box per node, leaf values as rows, keys on edges.
+
+    Args:
+        tree: any tree (symbolic objects, lists, tuples, dicts, dataclasses, ...).
+        depth: draw boxes down to this depth (the root is 0); deeper ones are
+            hidden in their parent's "+N nodes" placeholder.
+        highlight: paths (str or KeyPath) drawn as selected: thick border, class
+            `glove-selected`; a leaf's path selects its row.
+        diff_from: an older tree; changed nodes are amber, added green, removed
+            children are dashed red ghosts (classes `glove-changed`,
+            `glove-added`, `glove-removed`).
+        expand: paths whose subtrees are opened first (with their ancestors).
+        budget: how many nodes are laid out, placeholders included; the rest
+            collapses into "+N nodes" placeholders (class `glove-collapsed`).
+
+    Each drawn node's graphviz name, and so its SVG `<title>`, is its KeyPath
+    text (`$` for the root); its `id` is `glove-node-<base64url of the title>`.
+    Raises PathError for a highlight or expand path that does not exist.
+    """
+    changes = diff(diff_from, tree) if diff_from is not None else None
+    model = build_graph(tree, depth=depth, highlight=highlight, changes=changes,
+                        expand=expand, budget=budget)
+    return to_digraph(model)
+
+
+def to_svg(tree: Any, depth: int | None = None, highlight: Iterable[str | KeyPath] = (),
+           diff_from: Any = None, expand: Iterable[str | KeyPath] = (),
+           budget: int = 150) -> str:
+    """The tree drawn as an SVG document (see `render` for the arguments); needs `dot`."""
+    graph = render(tree, depth=depth, highlight=highlight, diff_from=diff_from, expand=expand,
+                   budget=budget)
+    return graph.pipe(format="svg", encoding="utf-8", quiet=True)
+
+
+def display_bundle(obj: Any) -> dict[str, str]:
+    """A notebook mimebundle for `obj`: its SVG graph and repr, or the repr and a note.
+
+    Never raises: without `dot` on PATH the bundle is text with an install
+    hint; any failure while drawing gives the text with a one-line note.
+    """
+    text = _safe_repr(obj)
+    if shutil.which("dot") is None:  # looked up on every call: PATH may change
+        return {"text/plain": f"{text}\n{_INSTALL_NOTE}"}
+    try:
+        svg = to_svg(obj)
+    except ImportError:
+        return {"text/plain": f"{text}\n(install the graphviz Python package to see this as "
+                              "a graph: pip install graphviz)"}
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        note = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+        return {"text/plain": f"{text}\n(could not draw the graph: {note[:200]})"}
+    return {"image/svg+xml": svg, "text/plain": text}
+
+
+def _safe_repr(obj: Any) -> str:
+    try:
+        text = repr(obj)
+        if isinstance(text, str):
+            return text
+    except Exception:
+        pass
+    return object.__repr__(obj)

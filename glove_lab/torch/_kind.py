@@ -1,0 +1,272 @@
+"""torch.nn.Module as a node kind: children, persistent rebuild, code and JSON.
+
+A module's children are its reconstructed constructor arguments (for layers
+with a `LayerSpec`), then its named submodules. Rebuilding a module with new
+submodules makes a shallow copy with its own `_modules`, `_parameters` and
+`_buffers` dicts, so the original is untouched and every tensor is shared;
+rebuilding it with new hyperparameters constructs a new layer, which keeps
+the old parameters and buffers whose shapes still fit.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import nn
+
+from glove_lab.errors import GloveError
+from glove_lab.torch._layers import LayerSpec, layer_spec
+from glove_lab.tree import NodeKind, _kinds, eq, register_kind, register_type
+
+__all__ = ["module_kind", "shallow_copy"]
+
+_INDEXED = (nn.Sequential, nn.ModuleList)
+_CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict)
+
+
+def module_kind(cls: type) -> NodeKind:
+    """The node kind of instances of the module class `cls` (not symbolized)."""
+    spec = layer_spec(cls)
+    container = next((c for c in _CONTAINERS if issubclass(cls, c)), None)
+    if spec is not None:
+        return _layer_kind(cls, spec)
+    if container is not None:
+        return _container_kind(cls, container)
+    return NodeKind(
+        cls,
+        _submodule_children,
+        _rebuild_fields,
+        label=lambda node: f"{type(node).__name__} (args unknown)",
+        subclasses=False,
+    )
+
+
+def shallow_copy(module: nn.Module) -> nn.Module:
+    """A new module sharing every tensor and submodule with `module`, but none of its dicts.
+
+    The copy's `_modules`, `_parameters`, `_buffers`, hook dicts and any other
+    dict, list or set attribute are copies, so setting a submodule, a
+    parameter or a hook on the copy never touches the original.
+    """
+    cls = type(module)
+    new = object.__new__(cls) if cls.__new__ is object.__new__ else cls.__new__(cls)
+    state = vars(new)
+    for key, value in vars(module).items():
+        copy = _CONTAINER_COPY.get(type(value))
+        state[key] = value if copy is None else copy(value)
+    return new
+
+
+# -- the three flavours of module kinds ------------------------------------------------------
+
+
+def _layer_kind(cls: type, spec: LayerSpec) -> NodeKind:
+    readers = spec.readers
+    params = spec.params
+
+    def children(node: nn.Module) -> list[tuple[Any, Any]]:
+        modules = node._modules
+        items: list[tuple[Any, Any]] = [(name, readers[name](node)) for name in params
+                                        if name not in modules]
+        items.extend((name, m) for name, m in modules.items() if m is not None)
+        return items
+
+    def rebuild(node: nn.Module, kids: dict) -> nn.Module:
+        old = spec.read(node)
+        if any(name in kids and not _same(kids[name], value) for name, value in old.items()):
+            return _recreate(node, spec, kids)
+        return _rebuild_fields(node, {k: v for k, v in kids.items() if k not in old})
+
+    def create(cls: type, kids: dict) -> nn.Module:
+        return cls(**{name: kids[name] for name in params if name in kids})
+
+    def call_args(cls: type, kids: dict) -> tuple[tuple, dict]:
+        return (), {name: _short_form(spec, name, kids[name]) for name in params if name in kids
+                    and not spec.is_default(name, kids[name])}
+
+    return NodeKind(cls, children, rebuild, create=create, call_args=call_args,
+                    subclasses=False,
+                    hyper=lambda node: tuple(n for n in params if n not in node._modules))
+
+
+def _container_kind(cls: type, container: type) -> NodeKind:
+    indexed = container in _INDEXED
+    children = _indexed_children if indexed else _submodule_children
+    constructible = not any(
+        "__init__" in base.__dict__ for base in cls.__mro__[: cls.__mro__.index(container)])
+    create: Callable[[type, dict], Any] | None = None
+    call_args: Callable[[type, dict], tuple[tuple, dict]] | None = None
+    if constructible:
+        call_args = _CONTAINER_CALL_ARGS[container]
+
+        def create(cls: type, kids: dict) -> nn.Module:
+            args, kwargs = call_args(cls, kids)  # type: ignore[misc]
+            return cls(*args, **kwargs)
+
+    return NodeKind(cls, children, _rebuild_container, create=create, call_args=call_args,
+                    subclasses=False,
+                    label=None if constructible
+                    else (lambda node: f"{type(node).__name__} (args unknown)"))
+
+
+def _sequential_args(cls: type, kids: dict) -> tuple[tuple, dict]:
+    if all(type(k) is int for k in kids):
+        return tuple(kids.values()), {}
+    return (OrderedDict((str(k), v) for k, v in kids.items()),), {}
+
+
+_CONTAINER_CALL_ARGS: dict[type, Callable[[type, dict], tuple[tuple, dict]]] = {
+    nn.Sequential: _sequential_args,
+    nn.ModuleList: lambda cls, kids: ((list(kids.values()),), {}),
+    nn.ModuleDict: lambda cls, kids: ((dict(kids),), {}),
+}
+
+
+# -- children ------------------------------------------------------------------------------
+
+
+def _submodule_children(node: nn.Module) -> list[tuple[Any, Any]]:
+    return [(name, m) for name, m in node._modules.items() if m is not None]
+
+
+def _indexed_children(node: nn.Module) -> list[tuple[Any, Any]]:
+    return [(_index_key(name), m) for name, m in node._modules.items() if m is not None]
+
+
+def _index_key(name: str) -> Any:
+    return int(name) if name.isdigit() and str(int(name)) == name else name
+
+
+# -- rebuilding ------------------------------------------------------------------------------
+
+
+def _rebuild_fields(node: nn.Module, kids: dict) -> nn.Module:
+    """A shallow copy of a module with attribute-named submodules set from `kids`."""
+    new = shallow_copy(node)
+    modules = new._modules
+    for key, value in kids.items():
+        name = str(key)
+        if modules.get(name) is not value:
+            modules[name] = _checked(node, key, value)
+    removed = [name for name, m in node._modules.items() if m is not None and name not in kids]
+    if removed:
+        raise GloveError(
+            f"cannot remove the submodule {removed[0]!r} of {type(node).__name__}: its forward "
+            "may still use it. Replace it with torch.nn.Identity() instead."
+        )
+    return new
+
+
+def _rebuild_container(node: nn.Module, kids: dict) -> nn.Module:
+    """A shallow copy of a Sequential, ModuleList or ModuleDict holding `kids`, in their order.
+
+    Integer keys are renumbered by position, so a removed or inserted
+    element gives a container of the new length.
+    """
+    new = shallow_copy(node)
+    renumber = all(type(k) is int for k in kids)
+    modules = new._modules
+    modules.clear()
+    for i, (key, value) in enumerate(kids.items()):
+        modules[str(i) if renumber else str(key)] = _checked(node, key, value)
+    return new
+
+
+def _recreate(node: nn.Module, spec: LayerSpec, kids: dict) -> nn.Module:
+    """A new layer built from changed hyperparameters, keeping the tensors that still fit."""
+    kwargs = {name: kids[name] for name in spec.params if name in kids}
+    new = type(node)(**kwargs)
+    for key, value in kids.items():
+        name = str(key)
+        if name in node._modules and name not in kwargs and node._modules[name] is not value:
+            new._modules[name] = _checked(node, key, value)
+    reference = next((t for t in _tensors(node) if t.is_floating_point()), None)
+    if reference is not None and (reference.device, reference.dtype) != (
+            torch.device("cpu"), torch.get_default_dtype()):
+        new.to(device=reference.device, dtype=reference.dtype)
+    # setattr, not the dicts: RNNs keep a list of their flat weights in sync.
+    for store in ("_parameters", "_buffers"):
+        old_store = getattr(node, store)
+        for name, tensor in list(getattr(new, store).items()):
+            old = old_store.get(name)
+            if old is not None and tensor is not None and _fits(old, tensor):
+                setattr(new, name, old)
+    new.train(node.training)
+    return new
+
+
+def _checked(node: nn.Module, key: Any, value: Any) -> Any:
+    if value is None or isinstance(value, nn.Module):
+        return value
+    raise GloveError(
+        f"cannot set the submodule {key!r} of {type(node).__name__} to a "
+        f"{type(value).__name__}: torch modules hold only nn.Module children (or None)"
+    )
+
+
+def _fits(old: torch.Tensor, new: torch.Tensor) -> bool:
+    try:
+        return old.shape == new.shape and old.dtype == new.dtype
+    except Exception:  # uninitialized (lazy) parameters have no shape
+        return False
+
+
+def _tensors(module: nn.Module) -> list[torch.Tensor]:
+    return [t for t in (*module._parameters.values(), *module._buffers.values())
+            if t is not None]
+
+
+def _short_form(spec: LayerSpec, name: str, value: Any) -> Any:
+    """`3` for `kernel_size=(3, 3)` when the constructor expands `3` to that same tuple."""
+    if name in spec.expands and type(value) is tuple and value and all(
+            type(v) is type(value[0]) and v == value[0] for v in value):
+        return value[0]
+    return value
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a is b or (type(a) is type(b) and eq(a, b))
+
+
+_CONTAINER_COPY: dict[type, Callable[[Any], Any]] = {
+    dict: dict, OrderedDict: OrderedDict, list: list, set: set,
+}
+
+
+# -- registration ----------------------------------------------------------------------------
+
+
+def _resolve_module(cls: type) -> NodeKind | None:
+    if not issubclass(cls, nn.Module):
+        return None
+    # A kind the user registered for one of the class's own bases wins (the MRO walk finds it).
+    for base in cls.__mro__[1:]:
+        if base is nn.Module:
+            break
+        registered = _kinds._EXACT.get(base)
+        if registered is not None and registered.subclasses:
+            return None
+    return module_kind(cls)
+
+
+def _register() -> None:
+    _kinds.add_resolver(_resolve_module)
+    for cls in _CONTAINERS:
+        register_type(cls, f"torch.nn.{cls.__name__}")
+    if _kinds._EXACT.get(OrderedDict) is None:
+        # Code for a Sequential with named entries needs `OrderedDict([...])`.
+        register_kind(
+            OrderedDict,
+            lambda node: node.items(),
+            lambda node, kids: OrderedDict(kids),
+            create=lambda cls, kids: OrderedDict(kids),
+            call_args=lambda cls, kids: ((list(kids.items()),), {}),
+            subclasses=False,
+        )
+        register_type(OrderedDict, "collections.OrderedDict")
+
+
+_register()

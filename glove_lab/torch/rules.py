@@ -1,0 +1,331 @@
+"""Ready rules for PyTorch models, registered under `torch.*` by `import glove_lab.torch`.
+
+Each rule works on any model built from standard `torch.nn` layers, with no
+annotation: it matches layers by type or tag and returns new layers on the
+same device and dtype, in the same train/eval mode. Untouched modules stay
+the same objects.
+
+    model = gl.apply(model, "torch.bn_to_gn", groups=8)
+    model = gl.apply(model, "torch.swap_activation?to=silu")
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from torch import nn
+
+from glove_lab.errors import RuleError
+from glove_lab.rules import Match, RuleContext, rule
+from glove_lab.torch._layers import layer_spec
+from glove_lab.torch._residual import Residual
+from glove_lab.tree import KeyPath, get, tags_of
+
+__all__ = [
+    "ACTIVATIONS", "add_dropout", "bn_to_gn", "depthwise_separable", "preserves_shape",
+    "residual", "set_linear_width", "swap_activation",
+]
+
+Activation = Literal["relu", "gelu", "gelu_tanh", "silu", "mish", "tanh", "sigmoid",
+                     "leaky_relu", "elu", "selu", "celu", "hardswish", "relu6", "softplus"]
+
+ACTIVATIONS: dict[str, Any] = {
+    "relu": nn.ReLU,
+    "gelu": nn.GELU,
+    "gelu_tanh": lambda: nn.GELU(approximate="tanh"),
+    "silu": nn.SiLU,
+    "mish": nn.Mish,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+    "leaky_relu": nn.LeakyReLU,
+    "elu": nn.ELU,
+    "selu": nn.SELU,
+    "celu": nn.CELU,
+    "hardswish": nn.Hardswish,
+    "relu6": nn.ReLU6,
+    "softplus": nn.Softplus,
+}
+
+# Nonlinearities that work along an axis or change the shape: not swappable elementwise.
+_AXIS_NONLINEARITIES = (nn.Softmax, nn.Softmin, nn.LogSoftmax, nn.Softmax2d, nn.GLU)
+_BATCH_NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.SyncBatchNorm)
+
+
+def _elementwise(node: Any) -> bool:
+    return not isinstance(node, _AXIS_NONLINEARITIES)
+
+
+@rule("torch.bn_to_gn", on=Match(type=_BATCH_NORMS))
+def bn_to_gn(node: nn.modules.batchnorm._BatchNorm, groups: int = 32) -> nn.GroupNorm:
+    """Replace a BatchNorm by a GroupNorm of at most `groups` groups that divide its channels.
+
+    The BatchNorm's affine scale and shift are copied, so a trained model
+    starts from its learnt per-channel affine transform.
+    """
+    if groups < 1:
+        raise RuleError(f"groups must be at least 1, got {groups}")
+    channels = node.num_features
+    count = max(g for g in range(1, min(groups, channels) + 1) if channels % g == 0)
+    norm = nn.GroupNorm(count, channels, eps=node.eps, affine=node.affine)
+    if node.affine and node.weight is not None and not _lazy(node.weight):
+        norm.weight.data.copy_(node.weight.data)
+        if node.bias is not None:
+            norm.bias.data.copy_(node.bias.data)
+    return _like(norm, node)
+
+
+@rule("torch.swap_activation", on=Match(tag="nonlinearity", where=_elementwise))
+def swap_activation(node: nn.Module, to: Activation = "gelu") -> nn.Module:
+    """Replace an elementwise activation (ReLU, GELU, SiLU, ...) by another one."""
+    make = ACTIVATIONS.get(to)
+    if make is None:
+        raise RuleError(f"unknown activation {to!r}; choose one of {', '.join(ACTIVATIONS)}")
+    new = make()
+    if type(new) is type(node) and repr(new) == repr(node):
+        return node  # already that activation: leave the module (and its identity) alone
+    return _like(new, node)
+
+
+@rule("torch.depthwise_separable",
+      on=Match(type=nn.Conv2d, where=lambda c: c.groups == 1 and max(c.kernel_size) > 1))
+def depthwise_separable(node: nn.Conv2d) -> nn.Sequential:
+    """Split a full KxK convolution into a depthwise KxK and a pointwise 1x1 convolution.
+
+    The output shape is unchanged; the parameter count drops from
+    `in*out*K*K` to about `in*K*K + in*out`.
+    """
+    depthwise = nn.Conv2d(node.in_channels, node.in_channels, node.kernel_size,
+                          stride=node.stride, padding=node.padding, dilation=node.dilation,
+                          groups=node.in_channels, bias=False, padding_mode=node.padding_mode)
+    pointwise = nn.Conv2d(node.in_channels, node.out_channels, 1, bias=node.bias is not None)
+    return _like(nn.Sequential(depthwise, pointwise), node)
+
+
+@rule("torch.add_dropout", on=Match(tag="nonlinearity", where=_elementwise))
+def add_dropout(node: nn.Module, p: float = 0.1) -> nn.Sequential:
+    """Follow an activation by dropout: it becomes `Sequential(activation, Dropout(p))`."""
+    if not 0.0 <= p < 1.0:
+        raise RuleError(f"the dropout probability p must be in [0, 1), got {p}")
+    return _like(nn.Sequential(node, nn.Dropout(p)), node)
+
+
+def preserves_shape(module: Any) -> bool:
+    """True if `module` visibly maps inputs to outputs of the same shape and has weights.
+
+    Decided from the layers' hyperparameters alone (no forward pass):
+    convolutions and linears whose output width equals their input width,
+    stride 1 and "same" padding, through norms, activations and dropout, in
+    Sequentials of them. Modules whose shape behaviour is not known from
+    their type (user classes) are not claimed.
+    """
+    signature = _shape_signature(module)
+    return (signature is not None and signature[3] and signature[2]
+            and signature[0] is not None and signature[0] == signature[1])
+
+
+class _ShapePreservingBlock(Match):
+    """Modules `preserves_shape` accepts, except the internals of a layer (MHA's out_proj)."""
+
+    def __init__(self) -> None:
+        super().__init__(type=nn.Module,
+                         where=lambda m: not isinstance(m, Residual) and preserves_shape(m))
+
+    def select(self, tree: Any) -> list[tuple[KeyPath, Any]]:
+        return [(path, node) for path, node in super().select(tree)
+                if not (path and _is_layer(get(tree, path.parent)))]
+
+    def __repr__(self) -> str:
+        return "Match(shape-preserving block with weights)"
+
+
+def _is_layer(module: Any) -> bool:
+    # A layer with a LayerSpec (MultiheadAttention) may read its submodules' weights directly.
+    return isinstance(module, nn.Module) and not isinstance(module, Residual) and (
+        layer_spec(type(module)) is not None)
+
+
+@rule("torch.residual", on=_ShapePreservingBlock())
+def residual(node: nn.Module) -> Residual:
+    """Wrap a block whose output shape equals its input's in a skip connection: `x + block(x)`."""
+    return _like(Residual(node), node)
+
+
+class _LinearFollowedByLinear(Match):
+    """Linear layers that another Linear follows later in the same Sequential."""
+
+    def __init__(self) -> None:
+        super().__init__(type=nn.Linear)
+
+    def select(self, tree: Any) -> list[tuple[KeyPath, Any]]:
+        return [(path, node) for path, node in super().select(tree)
+                if path and _following_layers(tree, path, node)[1] is not None]
+
+    def __repr__(self) -> str:
+        return "Match(type=Linear, followed by a Linear in the same Sequential)"
+
+
+@rule("torch.set_linear_width", on=_LinearFollowedByLinear())
+def set_linear_width(node: nn.Linear, width: int, context: RuleContext) -> nn.Linear:
+    """Set a hidden width: this Linear's out_features and the next Linear's in_features.
+
+    The next Linear is the following one in the same Sequential; norms over
+    the width between them (BatchNorm1d, LayerNorm, ...) are resized too,
+    activations and dropout are kept. Applied everywhere, it sets every
+    hidden width of every MLP. Resized layers get fresh weights.
+    """
+    if width < 1:
+        raise RuleError(f"width must be at least 1, got {width}")
+    current = context.get(context.path)
+    between, following = _following_layers(context.tree, context.path, node)
+    if following is None:
+        raise RuleError(
+            "no Linear follows this one in the same Sequential, so changing its width would "
+            "break the model; select a hidden layer"
+        )
+    context.replace(context.path, _resized_linear(current, out_features=width))
+    for path in between:
+        context.replace(path, _resized_norm(context.get(path), width))
+    next_path = following[0]
+    context.replace(next_path, _resized_linear(context.get(next_path), in_features=width))
+    return node
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _like(new: nn.Module, old: nn.Module) -> nn.Module:
+    """`new` on the device and dtype of `old`'s tensors, in `old`'s train/eval mode."""
+    reference = _first_float(old)
+    current = _first_float(new)
+    if reference is not None and current is not None and (
+            current.device != reference.device or current.dtype != reference.dtype):
+        new.to(device=reference.device, dtype=reference.dtype)
+    if new.training != old.training:
+        new.train(old.training)
+    return new
+
+
+def _first_float(module: nn.Module) -> Any:
+    for tensors in (module.parameters(), module.buffers()):
+        for tensor in tensors:
+            if tensor.is_floating_point() and not _lazy(tensor):
+                return tensor
+    return None
+
+
+def _lazy(tensor: Any) -> bool:
+    return isinstance(tensor, nn.parameter.UninitializedTensorMixin)
+
+
+def _resized_linear(layer: nn.Linear, **sizes: int) -> nn.Linear:
+    args = {"in_features": layer.in_features, "out_features": layer.out_features,
+            "bias": layer.bias is not None, **sizes}
+    return _like(type(layer)(**args), layer)
+
+
+def _norm_width(module: nn.Module) -> int | None:
+    if isinstance(module, nn.modules.batchnorm._NormBase):
+        return module.num_features
+    if isinstance(module, nn.LayerNorm) and len(module.normalized_shape) == 1:
+        return module.normalized_shape[0]
+    if isinstance(module, nn.GroupNorm):
+        return module.num_channels
+    return None
+
+
+def _resized_norm(module: nn.Module, width: int) -> nn.Module:
+    if isinstance(module, nn.modules.batchnorm._NormBase):
+        new: nn.Module = type(module)(width, eps=module.eps, momentum=module.momentum,
+                                      affine=module.affine,
+                                      track_running_stats=module.track_running_stats)
+    elif isinstance(module, nn.LayerNorm):
+        new = nn.LayerNorm(width, eps=module.eps, elementwise_affine=module.elementwise_affine)
+    elif isinstance(module, nn.PReLU):
+        new = nn.PReLU(width)
+    else:  # GroupNorm
+        groups = module.num_groups if width % module.num_groups == 0 else 1
+        new = nn.GroupNorm(groups, width, eps=module.eps, affine=module.affine)
+    return _like(new, module)
+
+
+def _passes_width(module: nn.Module) -> bool:
+    tags = tags_of(module)
+    return isinstance(module, nn.Identity) or "dropout" in tags or (
+        "nonlinearity" in tags and _elementwise(module) and not (
+            isinstance(module, nn.PReLU) and module.num_parameters != 1))
+
+
+def _following_layers(tree: Any, path: KeyPath, node: nn.Linear
+                      ) -> tuple[list[KeyPath], tuple[KeyPath, nn.Linear] | None]:
+    """Norms to resize and the next Linear after the Linear at `path` in its Sequential."""
+    if not path:
+        return [], None
+    parent = get(tree, path.parent)
+    if not isinstance(parent, nn.Sequential):
+        return [], None
+    keys = [int(name) if name.isdigit() else name
+            for name, m in parent._modules.items() if m is not None]
+    position = keys.index(path.key)
+    between: list[KeyPath] = []
+    for key in keys[position + 1:]:
+        module = parent._modules[str(key)]
+        child_path = path.parent.child(key)
+        if isinstance(module, nn.Linear):
+            return between, (child_path, module)
+        width = _norm_width(module)
+        if width is not None or (isinstance(module, nn.PReLU) and module.num_parameters > 1):
+            if width is not None and width != node.out_features:
+                return [], None
+            between.append(child_path)
+        elif not _passes_width(module):
+            return [], None
+    return [], None
+
+
+# Shape signature: (input width, output width, keeps other dims, has weights); a width
+# of None means "any" (elementwise layers).
+_Signature = tuple[Any, Any, bool, bool]
+
+
+def _shape_signature(module: Any) -> _Signature | None:
+    if isinstance(module, Residual):
+        return _shape_signature(module.block)
+    if isinstance(module, nn.Sequential):
+        return _sequence_signature(list(module))
+    if isinstance(module, nn.modules.conv._ConvNd) and not module.transposed:
+        same = module.padding == "same" or (
+            not isinstance(module.padding, str) and all(s == 1 for s in module.stride) and all(
+                2 * p == d * (k - 1) for p, d, k in
+                zip(module.padding, module.dilation, module.kernel_size)))
+        return (module.in_channels, module.out_channels, same, True)
+    if isinstance(module, nn.Linear):
+        return (module.in_features, module.out_features, True, True)
+    width = _norm_width(module)
+    if width is not None:
+        return (width, width, True, False)
+    if isinstance(module, nn.LayerNorm) or (isinstance(module, nn.Module)
+                                            and _passes_width(module)):
+        return (None, None, True, False)
+    return None
+
+
+def _sequence_signature(modules: list[Any]) -> _Signature | None:
+    first: Any = None
+    width: Any = None
+    keeps = True
+    weighted = False
+    for module in modules:
+        signature = _shape_signature(module)
+        if signature is None:
+            return None
+        given, produced, same, has_weights = signature
+        if given is not None:
+            if width is not None and given != width:
+                return None
+            if first is None and width is None:
+                first = given
+        if produced is not None:
+            width = produced
+        keeps = keeps and same
+        weighted = weighted or has_weights
+    return (first, width, keeps, weighted)
