@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -58,8 +59,11 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root = tmp_path_factory.mktemp("lab")
     shutil.copy(Path(__file__).with_name("e2e_models.py"), root / "e2e_models.py")
     port, token = _free_port(), secrets.token_hex(16)
+    # No "notified about Jupyter news?" toast over the screenshots.
     settings = tmp_path_factory.mktemp("lab-settings")
-    (settings / "@jupyterlab").mkdir()
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+     ).write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("jupyter-config")),
            "PYTHONPATH": str(root)}
     env.pop("GLOVE_LAB_PLAIN", None)
@@ -70,6 +74,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
          f"--ServerApp.port={port}", f"--ServerApp.token={token}",
          f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
          f"--LabApp.workspaces_dir={tmp_path_factory.mktemp('workspaces')}",
+         f"--LabApp.user_settings_dir={settings}",
          "--LabApp.news_url=", "--LabServerApp.extension_manager=readonly",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -89,10 +94,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     try:
         yield server
     finally:
-        try:
+        with contextlib.suppress(OSError):
             server.shutdown_kernels()
-        except OSError:
-            pass
         process.terminate()
         try:
             process.wait(timeout=15)

@@ -9,7 +9,7 @@ import pytest
 
 import glove_lab as gl
 from glove_lab.notebook import GloveWidget, PlainGloveWidget
-from tests.notebook.models import Act, Conv, small_net
+from tests.notebook.models import Conv, small_net
 
 
 def node_classes(svg: str) -> dict[str, set[str]]:
