@@ -19,8 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Row", "Timing", "environment", "fmt_bytes", "fmt_time", "limit_row",
+__all__ = ["TIMING_NOTE", "Row", "Timing", "environment", "fmt_bytes", "fmt_time", "limit_row",
            "measure_memory", "print_table", "ratio_row", "timed"]
+
+
+TIMING_NOTE = ("times: best of N runs (median in parentheses); the garbage collector is "
+               "collected before and disabled during each timed run, as in timeit")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import glove_lab as gl
-from benchmarks._harness import Row, environment, print_table, ratio_row, timed
+from benchmarks._harness import TIMING_NOTE, Row, environment, print_table, ratio_row, timed
 from benchmarks._trees import Layer, glove_tree, pyglove_classes, pyglove_tree
 
 BLOCKS = 500
@@ -125,8 +125,7 @@ def main() -> None:
 
     print_table(
         f"Tree core: glove_lab vs PyGlove, {nodes:,} nodes ({BLOCKS} blocks)", rows,
-        [environment(), "times are best of N (median in parentheses), gc disabled while "
-         "timing, as in timeit"] + notes,
+        [environment(), TIMING_NOTE, *notes],
     )
 
 

@@ -1,7 +1,8 @@
 """From a graph model to a `graphviz.Digraph`: HTML-like labels, colours, airtight escaping.
 
 Every user string (keys, values, type names, tags) goes through `html_text`,
-which leaves no markup: `& < > " '` become entities and characters XML cannot
+which leaves no markup: `& < > " ' ]` become entities, backslashes are doubled
+(dot expands `\\N`-style escapes even in HTML labels), and characters XML cannot
 carry become visible `\\xNN` escapes. Node names go through `dot_name`. The
 statements are written here rather than by the graphviz package's helpers,
 which would read `<...>` names as HTML and split names at `:` into ports.
@@ -34,12 +35,15 @@ TIMES = "\N{MULTIPLICATION SIGN}"
 
 
 def html_text(text: str) -> str:
-    """`text` as literal text inside a graphviz HTML-like label."""
-    return xml_safe(text).translate(_HTML)
+    """`text` as literal text inside a graphviz HTML-like label; never empty.
+
+    dot rejects an empty `<FONT></FONT>`, so "" becomes a no-break space.
+    """
+    return xml_safe(text).translate(_HTML) or "&#160;"
 
 
 def choose_rankdir(model: GraphModel) -> str:
-    """"LR" when the widest level of the graph has more nodes than twice its depth, else "TB".
+    """Left-to-right when the widest level has more nodes than twice the depth, else top-down.
 
     Boxes are wider than tall, so a wide tree reads better with its levels
     as columns; a deep, narrow one reads top-down.
@@ -142,12 +146,12 @@ def _label(node: GraphNode) -> str:
         rows.append(_row(row))
     if node.more_rows:
         rows.append(_wide(_small(f"<I>+{node.more_rows} more</I>")))
-    if node.role == "collapsed":
-        rows.append(_wide(_small(f"▸ +{node.hidden:,} nodes")))
-    elif node.role == "folded":
+    if node.role == "folded":
         rows.append(_wide(_small(
             f"{node.count} identical: {html_text(node.first_key)} … {html_text(node.last_key)}")))
-    elif node.role == "removed":
+    if node.hidden:
+        rows.append(_wide(_small(f"▸ +{node.hidden:,} nodes")))
+    if node.role == "removed":
         rows.append(_wide(_small("removed", style.STATE_BORDER["removed"])))
     return _table(rows)
 

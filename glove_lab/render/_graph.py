@@ -1,16 +1,16 @@
 """From a tree to a graph model: which nodes are drawn, what they show, what is collapsed.
 
 Every value with a node kind is a box; its leaf children are rows inside it and
-its other children hang below it on edges labelled with their key. Boxes are
-opened breadth-first from the root until the node budget is spent (placeholders
-count): an unopened box with children becomes a collapsed placeholder, a wide
-box shows its first children and one "+K more" placeholder for the rest, and
-runs of identical siblings fold into one node marked with their count. Paths to highlighted,
+its other children hang below it on edges labelled with their key (short tuples
+of scalars, like `kernel=(3, 3)`, are rows too). Boxes are opened breadth-first
+from the root until the node budget is spent (placeholders count): an unopened
+box with children becomes a collapsed placeholder, a wide box shows its first
+children and one "+K more" placeholder for the rest, and a run of identical
+siblings folds into one node showing the run's length. Paths to highlighted,
 changed and `expand=`-ed nodes are opened first, so those stay visible.
 
-Reading a placeholder's size uses the root's cached `index_of(tree)`; nothing
-else walks beyond the boxes that are drawn.
-"""
+Cost follows what is drawn: placeholder sizes come from the root's cached
+`index_of(tree)`, and folding compares siblings within a fixed allowance."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from glove_lab.tree import (
     Change,
     KeyPath,
     as_path,
+    display_name,
     eq,
     get,
     hyper_of,
@@ -32,7 +33,6 @@ from glove_lab.tree import (
     kind_of,
     tags_of,
 )
-from glove_lab.tree._format import display_name
 
 __all__ = ["Row", "GraphNode", "GraphEdge", "GraphModel", "build_graph", "is_box",
            "MAX_ROWS", "VALUE_LIMIT", "FOLD_MIN"]
@@ -69,10 +69,11 @@ class GraphNode:
     """One drawn node.
 
     `role` is "open" (children drawn, or none to draw), "collapsed" (children
-    hidden), "folded" (a run of `count` identical siblings, first one shown),
-    "more" (`count` hidden siblings), "removed" (a diff ghost) or "leaf" (a
-    root that is a plain value). `hidden` counts the tree nodes a placeholder
-    hides, leaves included. `state` is "", "changed", "added" or "removed".
+    hidden), "folded" (the first of `count` identical siblings, standing for
+    all of them), "more" (`count` hidden siblings), "removed" (a diff ghost)
+    or "leaf" (a root that is a plain value). `hidden` counts the tree nodes
+    hidden below a node or in a "more" range, leaves included. `state` is "",
+    "changed", "added" or "removed".
     """
 
     path: KeyPath
@@ -145,6 +146,16 @@ def build_graph(tree: Any, *, depth: int | None = None, highlight: Iterable[Any]
 
 
 @dataclasses.dataclass
+class _Open:
+    """A box waiting to be drawn; `run` is (count, first key, last key) for a folded run."""
+
+    path: KeyPath
+    node: Any
+    inside: bool = False  # within an `expand=` subtree
+    run: tuple[int, str, str] | None = None
+
+
+@dataclasses.dataclass
 class _Item:
     """A slot under an opened box: one child, a folded run, or a range of hidden siblings."""
 
@@ -179,7 +190,7 @@ class _Builder:
         self.expand_roots: set[KeyPath] = set()
         self.change_paths: list[KeyPath] = []
         # Per opened box: its box children's keys and the item drawn for each range.
-        self.slots: dict[KeyPath, tuple[list[Any], list[tuple[_Item, GraphNode]]]] = {}
+        self.slots: dict[KeyPath, tuple[list[Any], list[tuple[_Item, KeyPath]]]] = {}
         self._positions: dict[KeyPath, dict[Any, int]] = {}
         self._sizes: dict[KeyPath, int] | None = None
 
@@ -241,20 +252,20 @@ class _Builder:
         if kind_of(root) is None:
             node = GraphNode(_ROOT, "leaf", _name(root),
                              rows=[Row("value", _value_text(root))],
-                             state=self.node_state.get(_ROOT, ""))
+                             state=self.node_state.get(_ROOT, ""),
+                             selected=_ROOT in self.selected)
             self._add(node)
             return GraphModel(list(self.nodes.values()), self.edges, sorted(self.tags), has_diff)
         self.used = 1
-        heap: list[tuple[int, int, int, KeyPath, Any, bool]] = []
+        heap: list[tuple[int, int, int, _Open]] = []
         sequence = 0
-        heapq.heappush(heap, (self._priority(_ROOT, False), 0, sequence, _ROOT, root, False))
+        heapq.heappush(heap, (self._priority(_ROOT, False), 0, sequence, _Open(_ROOT, root)))
         while heap:
-            priority, _, _, path, node, inside = heapq.heappop(heap)
-            for child_path, child, child_inside in self._draw_box(path, node, priority, inside):
+            priority, _, _, entry = heapq.heappop(heap)
+            for child in self._draw_box(entry, priority):
                 sequence += 1
-                child_priority = self._priority(child_path, child_inside)
-                heapq.heappush(heap, (child_priority, len(child_path), sequence, child_path,
-                                      child, child_inside))
+                child_priority = self._priority(child.path, child.inside)
+                heapq.heappush(heap, (child_priority, len(child.path), sequence, child))
         self._add_ghosts()
         self._mark_hidden_changes()
         return GraphModel(list(self.nodes.values()), self.edges, sorted(self.tags), has_diff)
@@ -264,11 +275,14 @@ class _Builder:
             return _FORCED
         return _EXPANDED if inside_expanded else _NORMAL
 
-    def _draw_box(self, path: KeyPath, node: Any, priority: int,
-                  inside: bool) -> list[tuple[KeyPath, Any, bool]]:
-        """Draw the box at `path`; return the children to draw as boxes of their own."""
+    def _draw_box(self, entry: _Open, priority: int) -> list[_Open]:
+        """Draw the box of `entry`; return the children to draw as boxes of their own."""
+        path, node = entry.path, entry.node
         leaves, boxes = _split(node)
         graph_node = self._box_node(path, node, leaves, "open")
+        if entry.run is not None:
+            graph_node.role = "folded"
+            graph_node.count, graph_node.first_key, graph_node.last_key = entry.run
         self._add(graph_node)
         if not boxes:
             return []
@@ -278,34 +292,33 @@ class _Builder:
         remaining = self.budget - self.used
         limit = min(self.fanout, remaining)
         if not forced and (not may_open or (limit < len(boxes) and limit < 3)):
-            graph_node.role = "collapsed"
+            if graph_node.role == "open":
+                graph_node.role = "collapsed"
             graph_node.hidden = self._hidden_below(path, node, leaves)
             return []
         items = self._window(boxes, max(limit, 1), forced_keys)
         self.used += len(items)
-        child_inside = inside or path in self.expand_roots
-        keys = [key for key, _ in boxes]
-        drawn: list[tuple[_Item, GraphNode]] = []
-        to_open: list[tuple[KeyPath, Any, bool]] = []
+        inside = entry.inside or path in self.expand_roots
+        drawn: list[tuple[_Item, KeyPath]] = []
+        to_open: list[_Open] = []
         for item in items:
             key, child = boxes[item.start]
             child_path = path.child(key)
-            if item.kind == "single":
-                to_open.append((child_path, child, child_inside))
-                self.edges.append(GraphEdge(path, child_path, _key_text(key),
-                                            self.node_state.get(child_path, "")))
+            drawn.append((item, child_path))
+            if item.kind == "more":
+                self._add(self._more_node(path, node, boxes, item, items, leaves))
+                self.edges.append(GraphEdge(path, child_path, ""))
                 continue
+            label = _key_text(key)
+            run = None
             if item.kind == "run":
-                child_node = self._run_node(path, boxes, item)
-            else:
-                child_node = self._more_node(path, node, boxes, item, items, leaves)
-            self._add(child_node)
-            drawn.append((item, child_node))
-            label = ""
-            if item.kind == "run":
-                label = f"{_key_text(key)}…{_key_text(boxes[item.end - 1][0])}"
-            self.edges.append(GraphEdge(path, child_path, label))
-        self.slots[path] = (keys, drawn)
+                last = _key_text(boxes[item.end - 1][0])
+                label = f"{label}…{last}"
+                run = (item.end - item.start, _key_text(key), last)
+            to_open.append(_Open(child_path, child, inside, run))
+            self.edges.append(GraphEdge(path, child_path, label,
+                                        self.node_state.get(child_path, "")))
+        self.slots[path] = ([key for key, _ in boxes], drawn)
         return to_open
 
     def _window(self, boxes: list[tuple[Any, Any]], limit: int,
@@ -478,19 +491,6 @@ class _Builder:
             return "changed"
         return ""
 
-    def _run_node(self, path: KeyPath, boxes: list[tuple[Any, Any]], item: _Item) -> GraphNode:
-        key, first = boxes[item.start]
-        child_path = path.child(key)
-        leaves, _ = _split(first)
-        graph_node = self._box_node(child_path, first, leaves, "folded")
-        graph_node.count = item.end - item.start
-        graph_node.first_key = _key_text(key)
-        graph_node.last_key = _key_text(boxes[item.end - 1][0])
-        sizes = self._subtree_sizes()
-        graph_node.hidden = sum(sizes.get(path.child(k), 1) for k, _ in
-                                boxes[item.start:item.end])
-        return graph_node
-
     def _more_node(self, path: KeyPath, node: Any, boxes: list[tuple[Any, Any]], item: _Item,
                    items: list[_Item], leaves: list[tuple[Any, Any]]) -> GraphNode:
         key = boxes[item.start][0]
@@ -561,9 +561,9 @@ class _Builder:
             if depth == len(path) or node.role != "open" or prefix not in self.slots:
                 return node
             position = self._position(prefix, path[depth])
-            for item, item_node in self.slots[prefix][1]:
+            for item, item_path in self.slots[prefix][1]:
                 if position is not None and item.start <= position < item.end:
-                    return item_node
+                    return self.nodes.get(item_path, node)
             return node
         return None
 

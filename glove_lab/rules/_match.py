@@ -60,12 +60,11 @@ class Match:
     def exists(self, tree: Any) -> bool:
         """True if some node of `tree` matches (stops at the first)."""
         index = index_of(tree)
-        entries = index.entries
+        nodes, path_at = index.nodes, index.path_at
         for i in index.positions(tag=self.tag, type=self.type):
-            path, node = entries[i]
-            if self._glob is not None and not self._glob.match(path):
+            if self._glob is not None and not self._glob.match(path_at(i)):
                 continue
-            if self.where is not None and not self.where(node):
+            if self.where is not None and not self.where(nodes[i]):
                 continue
             return True
         return False

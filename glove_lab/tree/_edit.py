@@ -71,7 +71,7 @@ def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
         node.value = value
     if root.value is not _UNSET:
         return root.value
-    return _apply(tree, root, KeyPath())
+    return _apply(tree, root, None)
 
 
 def replace(tree: Any, path: PathLike, value: Any) -> Any:
@@ -92,12 +92,15 @@ def map_nodes(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
         node.value = value
     if root.value is not _UNSET:
         return root.value
-    return _apply(tree, root, KeyPath())
+    return _apply(tree, root, None)
 
 
-def _apply(node: Any, trie: _Trie, path: KeyPath) -> Any:
+def _apply(node: Any, trie: _Trie, link: Any) -> Any:
+    # `link` is (parent link, key) or None for the root: a KeyPath is built
+    # only for an error message, not at every level of every edit.
     kind = kind_of(node)
     if kind is None:
+        path = _path_of(link)
         first = next(iter(trie.children))
         raise PathError(
             f"path {str(path.child(first))!r} does not exist: "
@@ -106,11 +109,14 @@ def _apply(node: Any, trie: _Trie, path: KeyPath) -> Any:
     old = dict(kind.children(node))
     new = dict(old)
     changed = False
+    splices = False
     for key, sub in trie.children.items():
         if key not in old:
+            path = _path_of(link)
             if kind.extensible and sub.value is not _UNSET and not sub.children:
                 new[key] = sub.value
                 changed = True
+                splices = splices or isinstance(sub.value, Splice)
                 continue
             keys = ", ".join(str(KeyPath((k,))) for k in list(old)[:12])
             raise PathError(
@@ -118,15 +124,15 @@ def _apply(node: Any, trie: _Trie, path: KeyPath) -> Any:
                 f"({type(node).__name__}) has no key {str(KeyPath((key,)))!r}; "
                 f"it has: {keys or 'no children'}"
             )
-        child = sub.value if sub.value is not _UNSET else _apply(old[key], sub, path.child(key))
+        child = sub.value if sub.value is not _UNSET else _apply(old[key], sub, (link, key))
         if child is not old[key]:
             new[key] = child
             changed = True
+            splices = splices or isinstance(child, Splice)
     if not changed:
         return node
-    splices = [key for key, value in new.items() if isinstance(value, Splice)]
     if splices:
-        new = _splice(node, new, path)
+        new = _splice(node, new, _path_of(link))
     try:
         if splices and kind.create is not None:
             return kind.create(type(node), new)
@@ -134,11 +140,20 @@ def _apply(node: Any, trie: _Trie, path: KeyPath) -> Any:
     except GloveError:
         raise
     except Exception as exc:
+        path = _path_of(link)
         raise GloveError(
             f"cannot rebuild {type(node).__name__} at {str(path) or 'the root'!r} with the new "
             f"values: {type(exc).__name__}: {exc}"
         ) from exc
 
+
+
+def _path_of(link: Any) -> KeyPath:
+    keys = []
+    while link is not None:
+        link, key = link
+        keys.append(key)
+    return KeyPath(reversed(keys))
 
 
 def _splice(node: Any, children: dict, path: KeyPath) -> dict:

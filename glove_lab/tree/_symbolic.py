@@ -116,6 +116,8 @@ class _Binder:
     def call_args(self, bound: dict[str, Any]) -> tuple[tuple, dict]:
         """`(args, kwargs)` that reproduce `bound` when passed to the callable."""
         if self.var_pos is None and not self.positional_only:
+            if self.var_kw is None:
+                return (), bound  # callers unpack with **, which copies
             kwargs = {k: v for k, v in bound.items() if k != self.var_kw}
             if self.var_kw is not None:
                 kwargs.update(bound.get(self.var_kw, {}))
@@ -158,8 +160,11 @@ class Symbolic:
 def _symbolic_getattr(self: Any, name: str) -> Any:
     # The class's own attribute protocol wins over the recorded arguments:
     # a symbolic Conv2d's `bias` is its Parameter, not the `bias=True` it was given.
-    getter = _next_getattr(type(self))
-    if getter is not None:
+    # Cached per class at symbolize time (False: none); subclasses look it up.
+    getter = type(self).__dict__.get("__glove_next_getattr__")
+    if getter is None:
+        getter = _next_getattr(type(self))
+    if getter:
         try:
             return getter(self, name)
         except AttributeError:
@@ -273,6 +278,18 @@ def _symbolize_class(cls: type, module: str, tags: tuple[str, ...], hyper: tuple
         object.__setattr__(self, "_sym_args", bound)
         original_init(self, *args, **kwargs)
 
+    def rebuild(new_cls: type, bound: dict[str, Any]) -> Any:
+        # Rebuilding from a node's own (complete, valid) arguments: skip binding.
+        self = new_cls.__new__(new_cls)
+        args, kwargs = binder.call_args(bound)
+        if own_getattr:
+            original_init(self, *args, **kwargs)
+            object.__setattr__(self, "_sym_args", bound)
+        else:
+            object.__setattr__(self, "_sym_args", bound)
+            original_init(self, *args, **kwargs)
+        return self
+
     qualname = cls.__qualname__ if module == cls.__module__ else cls.__name__
     namespace = {
         "__init__": functools.wraps(original_init)(__init__)
@@ -286,6 +303,9 @@ def _symbolize_class(cls: type, module: str, tags: tuple[str, ...], hyper: tuple
     }
     bases = (cls,) if issubclass(cls, Symbolic) else (cls, Symbolic)
     new_cls = types.new_class(cls.__name__, bases, {}, lambda ns: ns.update(namespace))
+    new_cls.__glove_next_getattr__ = _next_getattr(new_cls) or False  # type: ignore[attr-defined]
+    if new_cls.__new__ is object.__new__:
+        new_cls.__glove_rebuild__ = rebuild  # type: ignore[attr-defined]
     if tags:
         tag(new_cls, *tags)
     register_type(new_cls, name or f"{module}.{qualname}")
@@ -386,6 +406,14 @@ def _symbolic_children(node: Any) -> Iterable[tuple[str, Any]]:
     return node._sym_args.items()
 
 
+def _symbolic_rebuild(node: Any, children: dict) -> Any:
+    cls = type(node)
+    fast = cls.__dict__.get("__glove_rebuild__")  # not inherited: a subclass may differ
+    if fast is not None and children.keys() == node._sym_args.keys():
+        return fast(cls, children)
+    return _symbolic_create(cls, children)
+
+
 def _symbolic_create(cls: type, children: dict) -> Any:
     args, kwargs = cls.__glove_binder__.call_args(children)  # type: ignore[attr-defined]
     return cls(*args, **kwargs)
@@ -398,7 +426,7 @@ def _symbolic_call_args(cls: type, children: dict) -> tuple[tuple, dict]:
 SYMBOLIC_KIND = NodeKind(
     Symbolic,
     _symbolic_children,
-    lambda node, children: _symbolic_create(type(node), children),
+    lambda node, children: _symbolic_rebuild(node, children),
     create=_symbolic_create,
     call_args=_symbolic_call_args,
 )

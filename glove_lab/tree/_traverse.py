@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from glove_lab.errors import PathError
+from glove_lab.errors import GloveError, PathError
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path
 from glove_lab.tree._kinds import kind_of, kind_of_type
 from glove_lab.tree._symbolic import Call, SymbolicFunction
@@ -22,6 +22,12 @@ from glove_lab.tree._tags import tags_of, type_tags
 __all__ = ["traverse", "get", "paths", "query", "index_of", "TreeIndex", "PathGlob"]
 
 _ROOT = KeyPath()
+MAX_DEPTH = 100_000
+
+
+def _too_deep() -> GloveError:
+    return GloveError(f"the tree is more than {MAX_DEPTH:,} levels deep: does it contain "
+                      "itself (a list appended to itself, a module that is its own child)?")
 
 
 def traverse(tree: Any) -> Iterator[tuple[KeyPath, Any]]:
@@ -31,6 +37,8 @@ def traverse(tree: Any) -> Iterator[tuple[KeyPath, Any]]:
     new = tuple.__new__
     while stack:
         path, node = pop()
+        if len(path) > MAX_DEPTH:
+            raise _too_deep()
         yield path, node
         kind = kind_of(node)
         if kind is not None:
@@ -98,7 +106,7 @@ def _walk(root: Any) -> _Walk:
     seen: dict[type, tuple[Any, list[int]]] = {type(root): (kind_of(root), [0])}
 
     def visit(node: Any, kind: Any, position: int) -> None:
-        for key, child in list(kind.children(node)):
+        for key, child in kind.children(node):
             i = len(nodes)
             add_node(child)
             add_parent(position)
@@ -126,9 +134,11 @@ def _walk_with_stack(root: Any) -> _Walk:
     parents: list[int] = []
     keys: list[Any] = []
     by_type: dict[type, list[int]] = {}
-    stack: list[tuple[Any, int, Any]] = [(root, -1, None)]
+    stack: list[tuple[Any, int, Any, int]] = [(root, -1, None, 0)]
     while stack:
-        node, parent, key = stack.pop()
+        node, parent, key, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep()
         i = len(nodes)
         nodes.append(node)
         parents.append(parent)
@@ -136,7 +146,7 @@ def _walk_with_stack(root: Any) -> _Walk:
         by_type.setdefault(type(node), []).append(i)
         kind = kind_of(node)
         if kind is not None:
-            stack.extend([(child, i, k) for k, child in kind.children(node)][::-1])
+            stack.extend([(child, i, k, depth + 1) for k, child in kind.children(node)][::-1])
     return nodes, parents, keys, by_type
 
 

@@ -38,6 +38,11 @@ def nodes(svg: str) -> dict[str, ET.Element]:
             if "node" in g.get("class", "").split()}
 
 
+def edges(svg: str) -> list[str]:
+    return [g.find(f"{SVG}title").text for g in ET.fromstring(svg).iter(f"{SVG}g")
+            if "edge" in g.get("class", "").split()]
+
+
 def classes(group: ET.Element) -> set[str]:
     return set(group.get("class", "").split())
 
@@ -127,6 +132,13 @@ def test_identical_consecutive_siblings_fold_into_one_node():
     assert "\N{MULTIPLICATION SIGN}12" in " ".join(texts(folded))
     assert "blocks[12]" in found
     assert not any(title.startswith("blocks[1]") for title in found)
+
+
+def test_a_folded_run_shows_the_structure_of_its_first_member():
+    tree = Net([Block(Conv(8)) for _ in range(5)])
+    found = nodes(to_svg(tree))
+    assert "blocks[0].conv" in found
+    assert "blocks[0]->blocks[0].conv" in edges(to_svg(tree))
 
 
 def test_two_identical_siblings_do_not_fold():

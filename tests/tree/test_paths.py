@@ -147,3 +147,10 @@ def test_traverse_handles_deep_trees_without_recursion_limits():
     for _ in range(5000):
         tree = [tree]
     assert sum(1 for _ in gl.traverse(tree)) == 5001
+
+
+def test_a_tree_that_contains_itself_raises_a_clear_error_instead_of_hanging():
+    looped: list = [1]
+    looped.append(looped)
+    with pytest.raises(gl.GloveError, match="contain itself"):
+        gl.paths(looped)

@@ -1,0 +1,6 @@
+"""The ideas applied without rules: a copy of a team module per (codebase, idea),
+edited at every site by hand, the way a team tries an idea on a branch.
+
+`<codebase>_<idea>.py` is `team_<codebase>.py` with one idea applied; the exchange
+notebook diffs each against its original to count the lines a person changed.
+"""
