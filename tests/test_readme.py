@@ -18,7 +18,8 @@ def test_readme_has_an_api_tour():
     assert len(python_blocks()) >= 6
 
 
-def test_readme_examples_run_in_order(capsys):
+def test_readme_examples_run_in_order(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # examples may write files (a rendered PNG)
     module = types.ModuleType("readme_tour")
     sys.modules["readme_tour"] = module
     try:
