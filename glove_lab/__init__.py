@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# Loaded before `render`/`to_svg` below are defined: importing a subpackage sets
+# the package attribute of the same name, which would otherwise replace them.
+import glove_lab.render as _render_layer  # noqa: F401  (no graphviz import here)
 from glove_lab._version import __version__
 from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError, SerializationError
 from glove_lab.rules import (
@@ -47,15 +50,21 @@ from glove_lab.tree import (
     to_json,
     traverse,
 )
+from glove_lab.tree import kind_of as _kind_of
 
 __all__ = [
     "REMOVE", "Call", "Change", "GloveError", "GloveWidget", "KeyPath", "Match", "NoMatchError",
     "PathError", "Rule", "RuleContext", "RuleError", "SerializationError", "Session", "Splice",
     "Step", "Symbolic", "__version__", "apply", "build", "diff", "eq", "format", "from_json",
-    "get", "paths", "query", "rebind", "register_kind", "register_rule", "register_type",
+    "get", "is_leaf", "paths", "query", "rebind", "register_kind", "register_rule", "register_type",
     "render", "replace", "require_rules", "rule", "rules", "symbolize", "tag", "tags_of",
     "to_code", "to_json", "to_svg", "traverse",
 ]
+
+
+def is_leaf(value: Any) -> bool:
+    """True if `value` has no node kind (it is shown inside its parent, not as a node)."""
+    return _kind_of(value) is None
 
 
 def render(tree: Any, depth: int | None = None, highlight: Any = (), diff_from: Any = None,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 from pathlib import Path
 from typing import Any
+
+from IPython.core.error import UsageError
 
 from glove_lab.errors import GloveError
 from glove_lab.rules import rules as matching_rules
@@ -98,14 +99,19 @@ class GloveMagics:
         self.parsers = _parsers()
 
     def __call__(self, line: str) -> Any:
-        """Run one `%glove ...` line; user mistakes print a paragraph, not a traceback."""
+        """Run one `%glove ...` line.
+
+        A user mistake raises IPython's UsageError: the notebook shows one
+        paragraph (no traceback) and the cell counts as failed, so "Run All"
+        stops there and a notebook run in CI fails loudly.
+        """
         try:
             return self._run(line)
         except _Help as shown:
             if str(shown):
                 print(str(shown))
         except (_Usage, GloveError) as exc:
-            print(f"glove: {exc}", file=sys.stderr)
+            raise UsageError(f"glove: {exc}") from None
         return None
 
     def _run(self, line: str) -> Any:

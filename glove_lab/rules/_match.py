@@ -57,6 +57,10 @@ class Match:
             result.append((path_at(i), node))
         return result
 
+    def tags(self) -> frozenset[str]:
+        """Every tag this matcher mentions (so exported code can import their annotations)."""
+        return frozenset({self.tag} if self.tag is not None else ())
+
     def exists(self, tree: Any) -> bool:
         """True if some node of `tree` matches (stops at the first)."""
         index = index_of(tree)
@@ -96,6 +100,10 @@ class _Combined(Match):
         if self.op == "or":
             return self.left.matches(path, node) or self.right.matches(path, node)  # type: ignore[union-attr]
         return not self.left.matches(path, node)
+
+    def tags(self) -> frozenset[str]:
+        right = self.right.tags() if self.right is not None else frozenset()
+        return self.left.tags() | right
 
     def exists(self, tree: Any) -> bool:
         if self.op == "and":

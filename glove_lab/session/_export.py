@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
+from glove_lab.errors import RuleError
+from glove_lab.rules import lookup
 from glove_lab.session._step import Step
-from glove_lab.tree import CodeWriter, KeyPath
+from glove_lab.tree import CodeWriter, KeyPath, modules_tagging
 
 __all__ = ["export_steps"]
 
@@ -22,6 +25,7 @@ def export_steps(steps: Sequence[Step], name: str, width: int = 88) -> str:
                 notebook_rules.append(step.rule)
         elif not step.rule.startswith("glove."):
             rule_modules.add(step.module)
+        rule_modules.update(_annotation_modules(step.rule))
         body.append(_step_line(step, name, writer, width))
     lines = [f"# glove_lab session {name!r}: {len(steps)} step{'s' if len(steps) != 1 else ''}",
              "import glove_lab as gl"]
@@ -36,6 +40,32 @@ def export_steps(steps: Sequence[Step], name: str, width: int = 88) -> str:
     lines.append("")
     lines += body
     return "\n".join(lines) + "\n"
+
+
+def _annotation_modules(rule_name: str) -> set[str]:
+    """Modules that attached the tags a rule matches on (their import re-tags the types)."""
+    try:
+        rule = lookup(rule_name)
+    except RuleError:
+        return set()
+    modules = set()
+    for tag in rule.on.tags():
+        for module in modules_tagging(tag):
+            public = _public_module(module)
+            if public != "__main__" and public in sys.modules and not public.startswith(
+                    ("glove_lab.tree", "glove_lab.rules")):
+                modules.add(public)
+    return modules
+
+
+def _public_module(module: str) -> str:
+    """`pkg.sub._private` -> `pkg.sub`: import the facade, not its private parts."""
+    parts = []
+    for part in module.split("."):
+        if part.startswith("_"):
+            break
+        parts.append(part)
+    return ".".join(parts) or module
 
 
 def _step_line(step: Step, name: str, writer: CodeWriter, width: int) -> str:

@@ -194,9 +194,9 @@ class Session:
             try:
                 session.apply(entry["rule"], at=entry["paths"], **params)
             except GloveError as exc:
-                where = "everywhere" if entry["paths"] is None else entry["paths"]
+                where = "everywhere" if entry["paths"] is None else f"at {entry['paths']}"
                 raise type(exc)(
-                    f"step {number} of {str(path)!r} ({entry['rule']} at {where}) no longer "
+                    f"step {number} of {str(path)!r} ({entry['rule']} {where}) no longer "
                     f"applies: {exc}"
                 ) from exc
         return session

@@ -33,12 +33,12 @@ class Step:
     def summary(self) -> str:
         """One line for a history list: rule, parameters, where, how much changed."""
         params = ", ".join(f"{k}={_short(v)}" for k, v in self.params.items())
-        where = "everywhere" if self.paths is None else ", ".join(p or "<root>" for p in
-                                                                  self.paths[:3])
+        where = "everywhere" if self.paths is None else "at " + ", ".join(
+            p or "<root>" for p in self.paths[:3])
         if self.paths is not None and len(self.paths) > 3:
             where += f" (+{len(self.paths) - 3})"
         n = len(self.changed_paths)
-        return f"{self.rule}({params}) at {where}: {n} change{'s' if n != 1 else ''}"
+        return f"{self.rule}({params}) {where}: {n} change{'s' if n != 1 else ''}"
 
     def __str__(self) -> str:
         return self.summary()

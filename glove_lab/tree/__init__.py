@@ -17,14 +17,15 @@ from glove_lab.tree._symbolic import (
     is_symbolic,
     symbolize,
 )
-from glove_lab.tree._tags import tag, tags_of, untag
+from glove_lab.tree._tags import modules_tagging, tag, tags_of, untag
 from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, query, traverse
 
 __all__ = [
     "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
     "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "children_of",
     "diff", "display_name", "eq", "format", "from_json", "get", "hyper_of", "importable_name",
-    "index_of", "is_symbolic", "kind_of", "kind_of_type", "map_nodes", "name_of", "paths",
+    "index_of", "is_symbolic", "kind_of", "kind_of_type", "map_nodes", "modules_tagging",
+    "name_of", "paths",
     "query", "rebind", "register_kind", "register_type", "replace", "short_repr", "symbolize",
     "tag", "tags_of", "to_code", "to_json", "traverse", "untag",
 ]

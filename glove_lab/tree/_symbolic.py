@@ -241,7 +241,7 @@ def _symbolize(target: Any, module: str, tags: tuple[str, ...], hyper: tuple[str
         isinstance(target, type) and "__glove_binder__" in target.__dict__
     ):
         if tags:
-            tag(target, *tags)
+            tag(target, *tags, module=module)
         if hyper:
             if isinstance(target, SymbolicFunction):
                 target.hyper = hyper
@@ -307,7 +307,7 @@ def _symbolize_class(cls: type, module: str, tags: tuple[str, ...], hyper: tuple
     if new_cls.__new__ is object.__new__:
         new_cls.__glove_rebuild__ = rebuild  # type: ignore[attr-defined]
     if tags:
-        tag(new_cls, *tags)
+        tag(new_cls, *tags, module=module)
     register_type(new_cls, name or f"{module}.{qualname}")
     return new_cls
 
@@ -344,7 +344,7 @@ def _symbolize_function(function: Callable[..., Any], module: str, tags: tuple[s
                         hyper: tuple[str, ...], name: str | None) -> SymbolicFunction:
     symbolic = SymbolicFunction(function, module, hyper, name)
     if tags:
-        tag(symbolic, *tags)
+        tag(symbolic, *tags, module=module)
     return symbolic
 
 

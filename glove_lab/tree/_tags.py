@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-__all__ = ["tag", "tags_of", "untag"]
+__all__ = ["tag", "tags_of", "untag", "modules_tagging"]
 
 _TAGS: dict[Any, set[str]] = {}
 _CACHE: dict[type, frozenset[str]] = {}
+_TAGGED_BY: dict[str, set[str]] = {}  # tag -> modules whose code attached it
 
 
-def tag(target: Any, *tags: str) -> Any:
+def tag(target: Any, *tags: str, module: str | None = None) -> Any:
     """Attach tags to a type (inherited by its subclasses) or a symbolic function.
 
-    Returns `target`: `gl.tag(torch.nn.Conv2d, "convolution")`.
+    Returns `target`: `gl.tag(torch.nn.Conv2d, "convolution")`. The calling module
+    is remembered, so exported code can import the annotations its rules need.
     """
     for name in tags:
         if not isinstance(name, str) or not name:
             raise TypeError(f"tags must be non-empty strings, got {name!r}")
+    if module is None:
+        module = sys._getframe(1).f_globals.get("__name__", "__main__")
     _TAGS.setdefault(target, set()).update(tags)
+    for name in tags:
+        _TAGGED_BY.setdefault(name, set()).add(module)
     _CACHE.clear()
     return target
+
+
+def modules_tagging(name: str) -> frozenset[str]:
+    """The modules whose code attached tag `name` to some type."""
+    return frozenset(_TAGGED_BY.get(name, ()))
 
 
 def untag(target: Any, *tags: str) -> None:

@@ -6,6 +6,7 @@ import json
 
 import nbformat
 import pytest
+from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 
 import glove_lab as gl
@@ -127,15 +128,16 @@ def test_user_mistakes_print_one_paragraph_not_a_traceback(shell, capsys, line, 
     glove(shell, "show net")
     before = shell.user_ns["net"]
     capsys.readouterr()
-    glove(shell, line)
+    result = shell.run_cell(f"%glove {line}")  # as a notebook cell runs it
     captured = capsys.readouterr()
     assert message in captured.err
     assert "Traceback" not in captured.err + captured.out
+    assert isinstance(result.error_in_exec, UsageError)  # the cell fails: Run All stops
     assert shell.user_ns["net"] is before
 
 
 def test_commands_without_a_session_say_how_to_start(shell, capsys):
-    glove(shell, "undo")
+    shell.run_cell("%glove undo")
     assert "run %glove show VAR first" in capsys.readouterr().err
 
 

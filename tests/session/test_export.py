@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +16,8 @@ import glove_lab as gl
 import tests.fixtures.rules  # noqa: F401  (registers the fixture rules)
 from glove_lab.rules import unregister_rule
 from tests.fixtures.models import Act, Block, Box, Conv, small_net
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_export(code: str, original: Any, name: str = "net") -> Any:
@@ -146,3 +152,21 @@ def test_require_rules_passes_for_registered_rules():
 def test_require_rules_names_every_missing_rule():
     with pytest.raises(gl.RuleError, match=re.escape("'missing.one', 'missing.two'")):
         gl.require_rules("fixtures.widen", "missing.one", "missing.two")
+
+
+def test_export_imports_the_annotation_modules_its_tag_rules_need(tmp_path):
+    import tests.fixtures.tag_rules
+    import tests.fixtures.tagging  # noqa: F401  (attaches the tag)
+    from tests.fixtures.plain_layers import plain_tree
+
+    session = gl.Session(plain_tree(), name="layers")
+    session.apply("fixtures.double_tagged")
+    code = session.export()
+    assert "import tests.fixtures.tagging" in code
+    # In a fresh process that never imported the annotations, the export still applies.
+    script = tmp_path / "replay.py"
+    script.write_text("from tests.fixtures.plain_layers import plain_tree\n"
+                      "layers = plain_tree()\n" + code + "print([p.width for p in layers])\n")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    assert out.stdout.strip() == "[4, 6]"
