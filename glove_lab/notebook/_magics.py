@@ -175,6 +175,8 @@ class GloveMagics:
             found = matching_rules(session.tree, at=args.for_path)
         else:
             found = matching_rules()
+        # Ideas first; the built-in structural rules (glove.*) after them.
+        found = sorted(found, key=lambda rule: rule.name.startswith("glove."))
         for rule in found:
             params = ", ".join(
                 p.name + ("" if p.required else f"={p.default!r}") for p in rule.params)

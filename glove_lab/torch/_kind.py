@@ -10,6 +10,8 @@ the old parameters and buffers whose shapes still fit.
 
 from __future__ import annotations
 
+import inspect
+
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -39,9 +41,24 @@ def module_kind(cls: type) -> NodeKind:
         cls,
         _submodule_children,
         _rebuild_fields,
-        label=lambda node: f"{type(node).__name__} (args unknown)",
+        # A class that takes no arguments has none to be unknown.
+        label=None if _takes_no_arguments(cls)
+        else (lambda node: f"{type(node).__name__} (args unknown)"),
         subclasses=False,
     )
+
+
+def _takes_no_arguments(cls: type) -> bool:
+    for base in cls.__mro__:
+        if base is nn.Module:
+            return True  # nn.Module's own __init__(*args, **kwargs) takes nothing real
+        if "__init__" in base.__dict__:
+            try:
+                parameters = list(inspect.signature(base.__init__).parameters)
+            except (TypeError, ValueError):
+                return False
+            return parameters == ["self"]
+    return False
 
 
 def shallow_copy(module: nn.Module) -> nn.Module:

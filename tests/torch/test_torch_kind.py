@@ -356,3 +356,13 @@ def test_import_glove_lab_does_not_import_torch():
                             check=True)
 
     assert result.stdout.strip() == "False"
+
+
+def test_a_module_that_takes_no_arguments_is_not_labelled_args_unknown():
+    from glove_lab.render import to_svg
+
+    class Squash(nn.Module):
+        def forward(self, x):
+            return x.clamp(0, 1)
+
+    assert "args unknown" not in to_svg(nn.Sequential(nn.Linear(2, 2), Squash()))
