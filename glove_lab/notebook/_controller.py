@@ -6,6 +6,7 @@ are thin shells over this class, so the behaviour is written and tested once.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import time
 from collections.abc import Callable, Iterable
@@ -146,6 +147,29 @@ class Controller:
         self.status = f"Exported {n} step{'s' if n != 1 else ''} as code"
         return self.last_export
 
+    def set_value(self, path: str, key: str, text: str) -> bool:
+        """Set one hyperparameter from the inspector: a `glove.rebind` step at `path`.
+
+        `text` is a Python literal (`5`, `(3, 3)`, `'gelu'`); text that is not a
+        literal is taken as a string. Errors go to `error`; nothing changes.
+        """
+        try:
+            value = ast.literal_eval(text.strip())
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            value = text
+        try:
+            target = as_path("" if path == "$" else path)
+            step = self.session.apply("glove.rebind", at=[target], values={key: value})
+        except GloveError as exc:
+            self.error = str(exc)
+            return False
+        except Exception as exc:
+            self.error = f"{type(exc).__name__}: {exc}"
+            return False
+        self.error = ""
+        self.status = f"Set {key} = {value!r} at {path or '$'}: {step.summary()}"
+        return True
+
     def dismiss_error(self) -> None:
         """Clear the error message."""
         self.error = ""
@@ -189,8 +213,15 @@ class Controller:
         else:
             args.append(["value", short_repr(node, 200)])
         doc = (inspect.getdoc(type(node)) or "").split("\n")[0] if kind is not None else ""
+        editable = {}
+        if kind is not None:
+            hyper = set(hyper_of(node))
+            for key, child in kind.children(node):
+                if key in hyper and _is_literal(child):
+                    editable[str(KeyPath((key,)))] = repr(child)
         return {"path": str(path) or "$", "type": display_name(node, kind.label if kind else None),
-                "tags": sorted(tags_of(node)), "args": args, "doc": doc[:200]}
+                "tags": sorted(tags_of(node)), "args": args, "doc": doc[:200],
+                "editable": editable}
 
     def palette(self) -> list[dict[str, Any]]:
         """The rules that match every selected node (or somewhere, with no selection)."""
@@ -243,6 +274,15 @@ class Controller:
         self.selection = kept
         if self.on_change is not None:
             self.on_change(tree)
+
+
+def _is_literal(value: Any) -> bool:
+    """True for values an inspector field can show and read back (`repr` round trips)."""
+    if value is None or type(value) in (bool, int, float, str):
+        return True
+    if type(value) in (tuple, list):
+        return len(value) <= 8 and all(_is_literal(v) for v in value)
+    return False
 
 
 def _rule_form(rule: Rule) -> dict[str, Any]:

@@ -118,6 +118,10 @@ class GloveWidget(widgets.DOMWidget):
             self.redo()
         elif event == "export":
             self.export()
+        elif event == "set":
+            self._action(lambda: self.controller.set_value(
+                str(content.get("path", "")), str(content.get("key", "")),
+                str(content.get("value", ""))))
         elif event == "expand":
             self.controller.expand(str(content.get("path", "")))
             self._push_state()

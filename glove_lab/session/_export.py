@@ -73,8 +73,11 @@ def _step_line(step: Step, name: str, writer: CodeWriter, width: int) -> str:
     if step.rule == "glove.replace" and step.paths and len(step.paths) == 1:
         value = writer.expression(step.params["value"], width, 4)
         return f"{name} = gl.replace({name}, {step.paths[0]!r}, {value})"
-    if step.rule == "glove.rebind" and step.paths == ("",):
-        values = writer.expression(step.params["values"], width, 4)
+    if step.rule == "glove.rebind" and step.paths is not None and len(step.paths) == 1:
+        base = KeyPath.parse(step.paths[0])
+        absolute = {str(base + KeyPath.parse(str(key))): value
+                    for key, value in step.params["values"].items()}
+        values = writer.expression(absolute, width, 4)
         return f"{name} = gl.rebind({name}, {values})"
     arguments = [name, repr(step.rule)]
     if step.paths is not None:

@@ -10,6 +10,8 @@ export interface IInspector {
   tags: string[];
   args: [string, string][];
   doc: string;
+  /** Hyperparameter keys whose value can be edited in place (their full repr). */
+  editable?: Record<string, string>;
 }
 
 export type ParamKind = 'int' | 'float' | 'bool' | 'str' | 'choice';
@@ -46,6 +48,7 @@ export type OutgoingMessage =
       params: Record<string, number | boolean | string>;
       scope: 'selection' | 'everywhere';
     }
+  | { event: 'set'; path: string; key: string; value: string }
   | { event: 'undo' }
   | { event: 'redo' }
   | { event: 'export' }

@@ -477,7 +477,24 @@ export class GloveUI {
         const tr = h('tr');
         const th = h('th', undefined, asString(key));
         th.scope = 'row';
-        tr.append(th, h('td', undefined, asString(value)));
+        const editable =
+          raw.editable && typeof raw.editable === 'object' ? raw.editable : {};
+        const name = asString(key);
+        if (Object.prototype.hasOwnProperty.call(editable, name)) {
+          // A hyperparameter: edit it in place; Enter sends a glove.rebind step.
+          const cell = h('td');
+          const input = h('input', 'glove-edit') as HTMLInputElement;
+          input.type = 'text';
+          input.name = `edit:${name}`;
+          input.value = asString((editable as Record<string, unknown>)[name]);
+          input.title = 'Edit and press Enter (a Python literal)';
+          input.setAttribute('data-path', path);
+          input.setAttribute('data-key', name);
+          cell.appendChild(input);
+          tr.append(th, cell);
+        } else {
+          tr.append(th, h('td', undefined, asString(value)));
+        }
         tbody.appendChild(tr);
       }
       table.appendChild(tbody);
@@ -926,7 +943,16 @@ export class GloveUI {
     if (isTextField(target)) {
       // Typing in the form must never trigger notebook shortcuts.
       event.stopPropagation();
-      if (
+      if (key === 'Enter' && target.classList.contains('glove-edit') && !event.isComposing) {
+        event.preventDefault();
+        const input = target as HTMLInputElement;
+        this._send({
+          event: 'set',
+          path: input.getAttribute('data-path') ?? '',
+          key: input.getAttribute('data-key') ?? '',
+          value: input.value
+        });
+      } else if (
         key === 'Enter' &&
         target.localName === 'input' &&
         !mod &&

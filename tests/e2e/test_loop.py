@@ -123,12 +123,30 @@ def test_click_apply_undo_redo_export_reproduces_the_model(page, lab):
     page.locator(".glove-redo").click()
     expect(node(page, "blocks[1].conv")).to_contain_text("48", timeout=TIMEOUT)
 
+    # The same with the keyboard, the widget focused (notebook shortcuts must not fire).
+    count = cells(page).count()
+    page.locator(".glove-widget").focus()
+    page.keyboard.press("Control+z")
+    expect(node(page, "blocks[1].conv")).to_contain_text("16", timeout=TIMEOUT)
+    page.keyboard.press("Control+Shift+Z")
+    expect(node(page, "blocks[1].conv")).to_contain_text("48", timeout=TIMEOUT)
+    assert cells(page).count() == count
+
+    # Edit a hyperparameter in the inspector: Enter makes it a step.
+    node(page, "blocks[0].conv").click()
+    edit = page.locator(".glove-inspector input[name='edit:kernel']")
+    edit.fill("5")
+    edit.press("Enter")
+    expect(node(page, "blocks[0].conv")).to_contain_text("5", timeout=TIMEOUT)
+    expect(page.locator(".glove-history li")).to_have_count(2, timeout=TIMEOUT)
+
     # Export: a new cell appears below the widget's cell.
     count = cells(page).count()
     page.locator(".glove-export").click()
     expect(cells(page)).to_have_count(count + 1, timeout=TIMEOUT)
     exported = cells(page).nth(2).locator(".jp-InputArea-editor").inner_text()
     assert "gl.apply(net, 'e2e.widen', at=['blocks[1].conv'], factor=3)" in exported
+    assert "net = gl.rebind(net, {'blocks[0].conv.kernel': 5})" in exported
     page.screenshot(path=str(ARTIFACTS / "03-exported-cell.png"))
 
     # Run it on the original model: the kernel confirms it equals the session's tree.
@@ -138,6 +156,7 @@ def test_click_apply_undo_redo_export_reproduces_the_model(page, lab):
     run_cell(page, 4)
     expect(cells(page).nth(4).locator(".jp-OutputArea")).to_contain_text("EQUAL True 48",
                                                                          timeout=TIMEOUT)
+    page.screenshot(path=str(ARTIFACTS / "07-exported-cell-ran.png"))
     assert page.errors == []
 
 

@@ -207,3 +207,23 @@ def test_plain_fallback_shows_rule_errors_and_changes_nothing():
 def test_conv_fixture_validates_kernel():
     with pytest.raises(ValueError):
         Conv(3, kernel=0)
+
+
+def test_inspector_offers_hyperparameters_for_editing(widget):
+    front_end_update(widget, selection=["blocks[0].conv"])
+    assert widget.inspector["editable"] == {"kernel": "3"}
+
+
+def test_editing_a_hyperparameter_in_the_inspector_is_a_rebind_step(widget):
+    front_end_update(widget, selection=["blocks[0].conv"])
+    front_end_event(widget, event="set", path="blocks[0].conv", key="kernel", value="5")
+    assert widget.session.tree.blocks[0].conv.kernel == 5
+    assert widget.session.history[-1].rule == "glove.rebind"
+    assert widget.inspector["editable"] == {"kernel": "5"}
+
+
+def test_an_invalid_inspector_edit_shows_the_error_and_changes_nothing(widget):
+    before = widget.session.tree
+    front_end_event(widget, event="set", path="blocks[0].conv", key="kernel", value="0")
+    assert "kernel must be positive" in widget.error
+    assert widget.session.tree is before and widget.history == []
