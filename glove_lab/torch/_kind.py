@@ -11,7 +11,6 @@ the old parameters and buffers whose shapes still fit.
 from __future__ import annotations
 
 import inspect
-
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
