@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Literal
 
-from glove_lab.errors import RuleError
+from glove_lab.errors import PathError, RuleError
 from glove_lab.rules._match import Match
 from glove_lab.rules._registry import register_rule
 from glove_lab.rules._rule import Rule, RuleContext
@@ -22,7 +22,10 @@ def _rebind(node: Any, values: dict) -> Any:
     """Set fields below this node: `values` maps relative paths to new values."""
     if not isinstance(values, dict) or not values:
         raise RuleError("glove.rebind needs values={relative path: new value, ...}")
-    return rebind(node, values)
+    try:
+        return rebind(node, values)
+    except PathError as exc:
+        raise PathError(f"{exc} (the paths in values= are relative to this node)") from exc
 
 
 def _replace(node: Any, value: Any) -> Any:
