@@ -115,5 +115,7 @@ def _display_bundle(obj: Any, include: Any = None, exclude: Any = None) -> dict[
     return display_bundle(obj)
 
 
+# Attached here, not declared in the classes, so that glove_lab.tree never imports
+# the renderer; mypy cannot see attributes added to a class after its definition.
 Symbolic._repr_mimebundle_ = _display_bundle  # type: ignore[attr-defined]
 Call._repr_mimebundle_ = _display_bundle  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from IPython.core.error import UsageError
 
@@ -35,10 +35,10 @@ class _Usage(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would exit the kernel's process
+    def error(self, message: str) -> NoReturn:  # argparse would exit the kernel's process
         raise _Usage(f"{self.prog}: {message}\n{self.format_usage().strip()}")
 
-    def exit(self, status: int = 0, message: str | None = None) -> None:
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         raise _Help(message or "")
 
 

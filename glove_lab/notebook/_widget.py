@@ -109,9 +109,9 @@ class GloveWidget(widgets.DOMWidget):
             return
         event = content.get("event")
         if event == "apply":
+            params = content.get("params")
             self.apply(str(content.get("rule", "")), str(content.get("scope", "selection")),
-                       **(content.get("params") if isinstance(content.get("params"), dict)
-                          else {}))
+                       **(params if isinstance(params, dict) else {}))
         elif event == "undo":
             self.undo()
         elif event == "redo":

@@ -142,7 +142,7 @@ def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None,
     requested = [at] if isinstance(at, (str, KeyPath)) else list(at)
     if not requested:
         raise PathError(f"rule {rule.name!r}: at= was given no paths")
-    chosen = []
+    chosen: list[tuple[KeyPath, Any]] = []
     for raw in requested:
         path = as_path(raw)
         node = get(tree, path)  # PathError names the missing key
@@ -155,7 +155,7 @@ def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None,
     if len(chosen) > 1:  # one path needs no ordering, and no index of the tree
         positions = index_of(tree).positions_by_path
         chosen.sort(key=lambda item: positions[item[0]])
-    deduplicated = []
+    deduplicated: list[tuple[KeyPath, Any]] = []
     for item in chosen:
         if not deduplicated or deduplicated[-1][0] != item[0]:
             deduplicated.append(item)

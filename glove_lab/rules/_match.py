@@ -80,7 +80,7 @@ class Match:
         return _Combined("or", self, other)
 
     def __invert__(self) -> Match:
-        return _Combined("not", self, None)
+        return _Not(self)
 
     def __repr__(self) -> str:
         parts = [f"{name}={value!r}" for name, value in
@@ -90,33 +90,52 @@ class Match:
 
 
 class _Combined(Match):
-    def __init__(self, op: str, left: Match, right: Match | None) -> None:
+    """`left & right` (op "and") or `left | right` (op "or")."""
+
+    def __init__(self, op: str, left: Match, right: Match) -> None:
         super().__init__()
         self.op, self.left, self.right = op, left, right
 
     def matches(self, path: KeyPath, node: Any) -> bool:
         if self.op == "and":
-            return self.left.matches(path, node) and self.right.matches(path, node)  # type: ignore[union-attr]
-        if self.op == "or":
-            return self.left.matches(path, node) or self.right.matches(path, node)  # type: ignore[union-attr]
-        return not self.left.matches(path, node)
+            return self.left.matches(path, node) and self.right.matches(path, node)
+        return self.left.matches(path, node) or self.right.matches(path, node)
 
     def tags(self) -> frozenset[str]:
-        right = self.right.tags() if self.right is not None else frozenset()
-        return self.left.tags() | right
+        return self.left.tags() | self.right.tags()
 
     def exists(self, tree: Any) -> bool:
         if self.op == "and":
-            return any(self.right.matches(p, n) for p, n in self.left.select(tree))  # type: ignore[union-attr]
+            return any(self.right.matches(p, n) for p, n in self.left.select(tree))
         return any(self.matches(p, n) for p, n in index_of(tree).entries)
 
     def select(self, tree: Any) -> list[tuple[KeyPath, Any]]:
         if self.op == "and":
-            return [(p, n) for p, n in self.left.select(tree)
-                    if self.right.matches(p, n)]  # type: ignore[union-attr]
+            return [(p, n) for p, n in self.left.select(tree) if self.right.matches(p, n)]
         return [(p, n) for p, n in index_of(tree).entries if self.matches(p, n)]
 
     def __repr__(self) -> str:
-        if self.op == "not":
-            return f"~{self.left!r}"
         return f"({self.left!r} {'&' if self.op == 'and' else '|'} {self.right!r})"
+
+
+class _Not(Match):
+    """`~operand`: the nodes `operand` does not match."""
+
+    def __init__(self, operand: Match) -> None:
+        super().__init__()
+        self.operand = operand
+
+    def matches(self, path: KeyPath, node: Any) -> bool:
+        return not self.operand.matches(path, node)
+
+    def tags(self) -> frozenset[str]:
+        return self.operand.tags()
+
+    def exists(self, tree: Any) -> bool:
+        return any(self.matches(p, n) for p, n in index_of(tree).entries)
+
+    def select(self, tree: Any) -> list[tuple[KeyPath, Any]]:
+        return [(p, n) for p, n in index_of(tree).entries if self.matches(p, n)]
+
+    def __repr__(self) -> str:
+        return f"~{self.operand!r}"

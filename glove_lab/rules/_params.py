@@ -8,7 +8,7 @@ import inspect
 import typing
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from glove_lab.errors import RuleError
 
@@ -29,7 +29,7 @@ class Param:
     kind: str
     default: Any = inspect.Parameter.empty
     choices: tuple[Any, ...] | None = None
-    enum_type: type | None = None
+    enum_type: type[enum.Enum] | None = None
 
     @property
     def required(self) -> bool:
@@ -41,7 +41,8 @@ class Param:
         if self.kind == "choice":
             return "one of " + ", ".join(repr(c) for c in self.choices or ())
         if self.kind == "enum":
-            return "one of " + ", ".join(m.name for m in self.enum_type)  # type: ignore[union-attr]
+            enum_type = cast("type[enum.Enum]", self.enum_type)  # kind "enum" always has one
+            return "one of " + ", ".join(m.name for m in enum_type)
         return {"int": "an integer", "float": "a number", "bool": "a boolean (true/false)",
                 "str": "a string", "any": "a value"}[self.kind]
 
@@ -158,10 +159,10 @@ def _convert_one(rule_name: str, p: Param, value: Any, is_text: bool = True) -> 
                 return choice
         raise fail()
     if p.kind == "enum":
-        enum_type = p.enum_type
-        if isinstance(value, enum_type):  # type: ignore[arg-type]
+        enum_type = cast("type[enum.Enum]", p.enum_type)  # kind "enum" always has one
+        if isinstance(value, enum_type):
             return value
-        if isinstance(value, str) and value in enum_type.__members__:  # type: ignore[union-attr]
-            return enum_type[value]  # type: ignore[index]
+        if isinstance(value, str) and value in enum_type.__members__:
+            return enum_type[value]
         raise fail()
     raise fail()

@@ -48,6 +48,7 @@ def module_kind(cls: type) -> NodeKind:
 
 
 def _takes_no_arguments(cls: type) -> bool:
+    base: type[Any]  # a class, whose `__init__` is read unbound
     for base in cls.__mro__:
         if base is nn.Module:
             return True  # nn.Module's own __init__(*args, **kwargs) takes nothing real
@@ -119,7 +120,7 @@ def _container_kind(cls: type, container: type) -> NodeKind:
         call_args = _CONTAINER_CALL_ARGS[container]
 
         def create(cls: type, kids: dict) -> nn.Module:
-            args, kwargs = call_args(cls, kids)  # type: ignore[misc]
+            args, kwargs = call_args(cls, kids)
             return cls(*args, **kwargs)
 
     return NodeKind(cls, children, _rebuild_container, create=create, call_args=call_args,

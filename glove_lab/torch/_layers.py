@@ -156,7 +156,7 @@ def layer_args(module: nn.Module) -> dict[str, Any] | None:
 _SPECS: dict[type, LayerSpec] = {}
 
 
-def _signature_defaults(cls: type) -> dict[str, Any]:
+def _signature_defaults(cls: type[Any]) -> dict[str, Any]:
     try:
         signature = inspect.signature(cls.__init__)
     except (TypeError, ValueError):

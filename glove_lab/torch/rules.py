@@ -11,7 +11,7 @@ the same objects.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from torch import nn
 
@@ -49,6 +49,8 @@ ACTIVATIONS: dict[str, Any] = {
 # Nonlinearities that work along an axis or change the shape: not swappable elementwise.
 _AXIS_NONLINEARITIES = (nn.Softmax, nn.Softmin, nn.LogSoftmax, nn.Softmax2d, nn.GLU)
 _BATCH_NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.SyncBatchNorm)
+
+ModuleT = TypeVar("ModuleT", bound=nn.Module)
 
 
 def _elementwise(node: Any) -> bool:
@@ -94,8 +96,13 @@ def depthwise_separable(node: nn.Conv2d) -> nn.Sequential:
     The output shape is unchanged; the parameter count drops from
     `in*out*K*K` to about `in*K*K + in*out`.
     """
-    depthwise = nn.Conv2d(node.in_channels, node.in_channels, node.kernel_size,
-                          stride=node.stride, padding=node.padding, dilation=node.dilation,
+    # `_ConvNd` types its sizes as tuples of any length; a Conv2d's are pairs.
+    kernel_size = cast("tuple[int, int]", node.kernel_size)
+    stride = cast("tuple[int, int]", node.stride)
+    padding = cast("str | tuple[int, int]", node.padding)
+    dilation = cast("tuple[int, int]", node.dilation)
+    depthwise = nn.Conv2d(node.in_channels, node.in_channels, kernel_size,
+                          stride=stride, padding=padding, dilation=dilation,
                           groups=node.in_channels, bias=False, padding_mode=node.padding_mode)
     pointwise = nn.Conv2d(node.in_channels, node.out_channels, 1, bias=node.bias is not None)
     return _like(nn.Sequential(depthwise, pointwise), node)
@@ -193,7 +200,7 @@ def set_linear_width(node: nn.Linear, width: int, context: RuleContext) -> nn.Li
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _like(new: nn.Module, old: nn.Module) -> nn.Module:
+def _like(new: ModuleT, old: nn.Module) -> ModuleT:
     """`new` on the device and dtype of `old`'s tensors, in `old`'s train/eval mode."""
     reference = _first_float(old)
     current = _first_float(new)
@@ -214,12 +221,13 @@ def _first_float(module: nn.Module) -> Any:
 
 
 def _lazy(tensor: Any) -> bool:
-    return isinstance(tensor, nn.parameter.UninitializedTensorMixin)
+    return nn.parameter.is_lazy(tensor)  # an UninitializedParameter or UninitializedBuffer
 
 
 def _resized_linear(layer: nn.Linear, **sizes: int) -> nn.Linear:
-    args = {"in_features": layer.in_features, "out_features": layer.out_features,
-            "bias": layer.bias is not None, **sizes}
+    args: dict[str, Any] = {"in_features": layer.in_features,
+                            "out_features": layer.out_features,
+                            "bias": layer.bias is not None, **sizes}
     return _like(type(layer)(**args), layer)
 
 
@@ -242,9 +250,10 @@ def _resized_norm(module: nn.Module, width: int) -> nn.Module:
         new = nn.LayerNorm(width, eps=module.eps, elementwise_affine=module.elementwise_affine)
     elif isinstance(module, nn.PReLU):
         new = nn.PReLU(width)
-    else:  # GroupNorm
-        groups = module.num_groups if width % module.num_groups == 0 else 1
-        new = nn.GroupNorm(groups, width, eps=module.eps, affine=module.affine)
+    else:  # the only other width-carrying layer `_norm_width` knows
+        norm = cast(nn.GroupNorm, module)
+        groups = norm.num_groups if width % norm.num_groups == 0 else 1
+        new = nn.GroupNorm(groups, width, eps=norm.eps, affine=norm.affine)
     return _like(new, module)
 
 

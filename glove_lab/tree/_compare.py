@@ -69,7 +69,7 @@ def _diff(a: Any, b: Any, path: KeyPath, out: list[Change]) -> None:
             out.append(Change(path, "changed", a, b))
         return
     children_a = dict(kind.children(a))
-    children_b = dict(kind_of(b).children(b))  # type: ignore[union-attr]
+    children_b = dict(kind.children(b))  # same type as `a`, so the same kind
     for key, child in children_a.items():
         if key in children_b:
             other = children_b[key]

@@ -23,6 +23,7 @@ from glove_lab.tree._symbolic import Call, SymbolicFunction
 __all__ = ["to_json", "from_json"]
 
 _MAX_DEPTH = 500
+_JSON_TYPE_NAMES: dict[type, str] = {list: "array", dict: "object", str: "string"}
 
 
 def to_json(tree: Any) -> Any:
@@ -219,6 +220,6 @@ def _expect(value: Any, expected: type, path: KeyPath, what: str) -> None:
     if type(value) is not expected:
         raise SerializationError(
             f"malformed {what} at {_where(path)}: expected a JSON "
-            f"{ {list: 'array', dict: 'object', str: 'string'}[expected] }, "
+            f"{_JSON_TYPE_NAMES[expected]}, "
             f"got {type(value).__name__}"
         )

@@ -82,7 +82,7 @@ class KeyPath(tuple):
     def __repr__(self) -> str:
         return f"KeyPath({str(self)!r})"
 
-    def __add__(self, other: Iterable[Any]) -> KeyPath:  # type: ignore[override]
+    def __add__(self, other: Iterable[Any]) -> KeyPath:
         return tuple.__new__(KeyPath, (*self, *other))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 __all__ = ["NodeKind", "kind_of", "kind_of_type", "register_kind", "children_of"]
 
@@ -184,7 +184,8 @@ _add(
 
 
 def _namedtuple_kind(cls: type) -> NodeKind:
-    fields = cls._fields  # type: ignore[attr-defined]
+    # `_resolve` sends only tuple subclasses with `_fields` here.
+    fields = cast("type[NamedTuple]", cls)._fields
     return NodeKind(
         cls,
         lambda node: zip(fields, node),

@@ -42,6 +42,8 @@ def importable_name(obj: Any) -> tuple[str, str] | None:
     for a notebook refers to its own names.
     """
     name = _NAME_OF.get(obj)
+    module: str | None
+    qualname: str | None
     if name is not None:
         module, _, qualname = _split_registered(name)
     else:

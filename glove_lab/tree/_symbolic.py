@@ -14,7 +14,7 @@ import inspect
 import sys
 import types
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 from glove_lab.tree._kinds import NodeKind, add_resolver, kind_of
 from glove_lab.tree._naming import register_type
@@ -202,8 +202,10 @@ def hyper_of(value: Any) -> tuple[str, ...]:
     return getattr(type(value), "__glove_hyper__", ())
 
 
+# A class is also a Callable; overloads are tried in order, so the first one wins for it.
 @overload
-def symbolize(target: type[T], *, tags: Iterable[str] = ..., hyper: Iterable[str] = ...,
+def symbolize(target: type[T], *,  # type: ignore[overload-overlap]
+              tags: Iterable[str] = ..., hyper: Iterable[str] = ...,
               name: str | None = ...) -> type[T]: ...
 @overload
 def symbolize(target: Callable[..., Any], *, tags: Iterable[str] = ...,
@@ -245,8 +247,8 @@ def _symbolize(target: Any, module: str, tags: tuple[str, ...], hyper: tuple[str
         if hyper:
             if isinstance(target, SymbolicFunction):
                 target.hyper = hyper
-            else:
-                target.__glove_hyper__ = hyper
+            else:  # a class with its own `__glove_binder__` is a symbolic class
+                cast("type[Symbolic]", target).__glove_hyper__ = hyper
         return target
     if isinstance(target, type):
         return _symbolize_class(target, module, tags, hyper, name)
@@ -255,7 +257,7 @@ def _symbolize(target: Any, module: str, tags: tuple[str, ...], hyper: tuple[str
     raise TypeError(f"gl.symbolize expects a class or a function, got {target!r}")
 
 
-def _symbolize_class(cls: type, module: str, tags: tuple[str, ...], hyper: tuple[str, ...],
+def _symbolize_class(cls: type[Any], module: str, tags: tuple[str, ...], hyper: tuple[str, ...],
                      name: str | None) -> type:
     try:
         signature = inspect.signature(cls)
@@ -278,9 +280,10 @@ def _symbolize_class(cls: type, module: str, tags: tuple[str, ...], hyper: tuple
         object.__setattr__(self, "_sym_args", bound)
         original_init(self, *args, **kwargs)
 
-    def rebuild(new_cls: type, bound: dict[str, Any]) -> Any:
+    def rebuild(new_cls: type[Any], bound: dict[str, Any]) -> Any:
         # Rebuilding from a node's own (complete, valid) arguments: skip binding.
-        self = new_cls.__new__(new_cls)
+        # Installed only on classes whose `__new__` is object's (see below).
+        self = object.__new__(new_cls)
         args, kwargs = binder.call_args(bound)
         if own_getattr:
             original_init(self, *args, **kwargs)
@@ -302,10 +305,10 @@ def _symbolize_class(cls: type, module: str, tags: tuple[str, ...], hyper: tuple
         "__doc__": cls.__doc__,
     }
     bases = (cls,) if issubclass(cls, Symbolic) else (cls, Symbolic)
-    new_cls = types.new_class(cls.__name__, bases, {}, lambda ns: ns.update(namespace))
-    new_cls.__glove_next_getattr__ = _next_getattr(new_cls) or False  # type: ignore[attr-defined]
+    new_cls: type[Any] = types.new_class(cls.__name__, bases, {}, lambda ns: ns.update(namespace))
+    new_cls.__glove_next_getattr__ = _next_getattr(new_cls) or False
     if new_cls.__new__ is object.__new__:
-        new_cls.__glove_rebuild__ = rebuild  # type: ignore[attr-defined]
+        new_cls.__glove_rebuild__ = rebuild
     if tags:
         tag(new_cls, *tags, module=module)
     register_type(new_cls, name or f"{module}.{qualname}")
@@ -320,6 +323,8 @@ def _check_hyper(hyper: tuple[str, ...], names: list[str], owner: str) -> None:
 
 class SymbolicFunction:
     """A symbolized function: calling it returns a deferred `Call` node."""
+
+    __name__: str  # copied from the function by `functools.update_wrapper`
 
     def __init__(self, function: Callable[..., Any], module: str, hyper: tuple[str, ...],
                  name: str | None) -> None:
@@ -415,12 +420,12 @@ def _symbolic_rebuild(node: Any, children: dict) -> Any:
 
 
 def _symbolic_create(cls: type, children: dict) -> Any:
-    args, kwargs = cls.__glove_binder__.call_args(children)  # type: ignore[attr-defined]
+    args, kwargs = cast("type[Symbolic]", cls).__glove_binder__.call_args(children)
     return cls(*args, **kwargs)
 
 
 def _symbolic_call_args(cls: type, children: dict) -> tuple[tuple, dict]:
-    return cls.__glove_binder__.call_args(children)  # type: ignore[attr-defined]
+    return cast("type[Symbolic]", cls).__glove_binder__.call_args(children)
 
 
 SYMBOLIC_KIND = NodeKind(

@@ -11,7 +11,7 @@ import fnmatch
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from glove_lab.errors import GloveError, PathError
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path
@@ -193,10 +193,13 @@ class TreeIndex:
         """`(path, node)` for every node, in traversal order (`list(traverse(root))`)."""
         if self._entries is None:
             paths, parents, keys, new = self._paths, self.parents, self.keys, tuple.__new__
+            # The same list, read where paths are known: parents come first, so
+            # a parent's path exists before its children's, and all do after the loop.
+            made = cast("list[KeyPath]", paths)
             for i in range(1, len(paths)):
-                if paths[i] is None:  # parents come first, so their paths exist
-                    paths[i] = new(KeyPath, (*paths[parents[i]], keys[i]))  # type: ignore[misc]
-            self._entries = list(zip(paths, self.nodes))  # type: ignore[arg-type]
+                if paths[i] is None:
+                    paths[i] = new(KeyPath, (*made[parents[i]], keys[i]))
+            self._entries = list(zip(made, self.nodes))
         return self._entries
 
     @property
