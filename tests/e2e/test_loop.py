@@ -134,6 +134,9 @@ def test_click_apply_undo_redo_export_reproduces_the_model(page, lab):
 
     # Edit a hyperparameter in the inspector: Enter makes it a step.
     node(page, "blocks[0].conv").click()
+    # Wait for the server's inspector of the new selection (the old one has a kernel field too).
+    expect(page.locator(".glove-inspector .glove-path")).to_have_text("blocks[0].conv",
+                                                                      timeout=TIMEOUT)
     edit = page.locator(".glove-inspector input[name='edit:kernel']")
     edit.fill("5")
     edit.press("Enter")
