@@ -10,7 +10,16 @@ from urllib.parse import parse_qsl, urlsplit
 from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError
 from glove_lab.rules._registry import all_rules, lookup
 from glove_lab.rules._rule import Rule, RuleContext
-from glove_lab.tree import KeyPath, PathLike, as_path, diff, get, index_of, map_nodes
+from glove_lab.tree import (
+    KeyPath,
+    PathLike,
+    as_path,
+    describe_path,
+    diff,
+    get,
+    index_of,
+    map_nodes,
+)
 
 __all__ = ["apply", "apply_rule", "resolve", "rules", "Outcome", "parse_uri"]
 
@@ -63,14 +72,14 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
             else:
                 result = rule.function(node, **values)
         except RuleError as exc:
-            raise type(exc)(f"rule {rule.name!r} failed at {_show(path)}: {exc}") from exc
+            raise type(exc)(f"rule {rule.name!r} failed at {describe_path(path)}: {exc}") from exc
         except Exception as exc:
             raise RuleError(
-                f"rule {rule.name!r} failed at {_show(path)}: {type(exc).__name__}: {exc}"
+                f"rule {rule.name!r} failed at {describe_path(path)}: {type(exc).__name__}: {exc}"
             ) from exc
         if result is not node:
             if path in pending:
-                raise RuleError(f"rule {rule.name!r}: two edits of {_show(path)} in one "
+                raise RuleError(f"rule {rule.name!r}: two edits of {describe_path(path)} in one "
                                 "application")
             pending[path] = result
     _check_overlaps(rule, pending)
@@ -148,7 +157,7 @@ def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None,
         node = get(tree, path)  # PathError names the missing key
         if not rule.on.matches(path, node):
             raise NoMatchError(
-                f"rule {rule.name!r} does not match the node at {_show(path)} "
+                f"rule {rule.name!r} does not match the node at {describe_path(path)} "
                 f"({type(node).__name__}); it applies to {rule.on!r}"
             )
         chosen.append((path, node))
@@ -177,13 +186,11 @@ def _outermost(candidates: list[tuple[KeyPath, Any]]) -> list[tuple[KeyPath, Any
 def _check_overlaps(rule: Rule, pending: dict[KeyPath, Any]) -> None:
     for inner in pending:
         for depth in range(len(inner)):
-            outer = KeyPath(inner[:depth])
-            if outer in pending:
+            # A plain tuple finds a KeyPath key (same hash and equality): no KeyPath to build.
+            if inner[:depth] in pending:
+                outer = KeyPath(inner[:depth])
                 raise RuleError(
-                    f"rule {rule.name!r} edits both {_show(outer)} and {_show(inner)} inside it; "
-                    "an application may not edit a node and something below it"
+                    f"rule {rule.name!r} edits both {describe_path(outer)} and "
+                    f"{describe_path(inner)} inside it; an application may not edit a node and "
+                    "something below it"
                 )
-
-
-def _show(path: KeyPath) -> str:
-    return repr(str(path)) if path else "the root"

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from glove_lab.tree import KeyPath, PathGlob, index_of, tags_of
-from glove_lab.tree._symbolic import Call, SymbolicFunction
+from glove_lab.tree import Call, KeyPath, PathGlob, SymbolicFunction, index_of, tags_of
 
 __all__ = ["Match"]
 
@@ -47,15 +46,8 @@ class Match:
         """Every matching `(path, node)` of `tree`, in traversal order (uses the root's index)."""
         index = index_of(tree)
         nodes, path_at = index.nodes, index.path_at
-        result = []
-        for i in index.positions(tag=self.tag, type=self.type):
-            if self._glob is not None and not self._glob.match(path_at(i)):
-                continue
-            node = nodes[i]
-            if self.where is not None and not self.where(node):
-                continue
-            result.append((path_at(i), node))
-        return result
+        return [(path_at(i), nodes[i]) for i in
+                index.matching(tag=self.tag, type=self.type, glob=self._glob, where=self.where)]
 
     def tags(self) -> frozenset[str]:
         """Every tag this matcher mentions (so exported code can import their annotations)."""
@@ -63,15 +55,9 @@ class Match:
 
     def exists(self, tree: Any) -> bool:
         """True if some node of `tree` matches (stops at the first)."""
-        index = index_of(tree)
-        nodes, path_at = index.nodes, index.path_at
-        for i in index.positions(tag=self.tag, type=self.type):
-            if self._glob is not None and not self._glob.match(path_at(i)):
-                continue
-            if self.where is not None and not self.where(nodes[i]):
-                continue
-            return True
-        return False
+        matching = index_of(tree).matching(tag=self.tag, type=self.type, glob=self._glob,
+                                           where=self.where)
+        return next(matching, None) is not None
 
     def __and__(self, other: Match) -> Match:
         return _Combined("and", self, other)

@@ -83,7 +83,7 @@ def _param(p: inspect.Parameter, hint: Any) -> Param:
 
 
 def convert(rule_name: str, params: tuple[Param, ...], given: dict[str, Any],
-            accepts_context: bool = False, text: Collection[str] | None = None) -> dict[str, Any]:
+            text: Collection[str] | None = None) -> dict[str, Any]:
     """Check and convert given values (strings from a URI or form, or Python values).
 
     `text` names the values that are text to parse (an untyped parameter reads

@@ -87,7 +87,8 @@ def rule(name: str, on: Match | None = None, *, replace: bool = False,
 class RuleContext:
     """What an action may see and do beyond its node: the input tree and extra edits."""
 
-    def __init__(self, tree: Any, path: KeyPath, rule: Rule, pending: dict[KeyPath, Any]):
+    def __init__(self, tree: Any, path: KeyPath, rule: Rule,
+                 pending: dict[KeyPath, Any]) -> None:
         self.tree = tree
         self.path = path
         self.rule = rule

@@ -5,7 +5,7 @@ from glove_lab.tree._compare import Change, diff, eq
 from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, replace
 from glove_lab.tree._format import display_name, format, short_repr
 from glove_lab.tree._json import from_json, to_json
-from glove_lab.tree._keypath import KeyPath, PathLike, as_path
+from glove_lab.tree._keypath import KeyPath, PathLike, as_path, describe_path
 from glove_lab.tree._kinds import NodeKind, children_of, kind_of, kind_of_type, register_kind
 from glove_lab.tree._naming import importable_name, name_of, register_type
 from glove_lab.tree._symbolic import (
@@ -23,9 +23,9 @@ from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, 
 __all__ = [
     "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
     "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "children_of",
-    "diff", "display_name", "eq", "format", "from_json", "get", "hyper_of", "importable_name",
-    "index_of", "is_symbolic", "kind_of", "kind_of_type", "map_nodes", "modules_tagging",
-    "name_of", "paths",
-    "query", "rebind", "register_kind", "register_type", "replace", "short_repr", "symbolize",
-    "tag", "tags_of", "to_code", "to_json", "traverse", "untag",
+    "describe_path", "diff", "display_name", "eq", "format", "from_json", "get", "hyper_of",
+    "importable_name", "index_of", "is_symbolic", "kind_of", "kind_of_type", "map_nodes",
+    "modules_tagging", "name_of", "paths", "query", "rebind", "register_kind", "register_type",
+    "replace", "short_repr", "symbolize", "tag", "tags_of", "to_code", "to_json", "traverse",
+    "untag",
 ]

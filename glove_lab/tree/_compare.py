@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
+from glove_lab.tree._format import short_repr
 from glove_lab.tree._keypath import KeyPath
 from glove_lab.tree._kinds import kind_of
 from glove_lab.tree._symbolic import Call
@@ -23,10 +24,10 @@ class Change(NamedTuple):
     def __str__(self) -> str:
         where = str(self.path) or "<root>"
         if self.kind == "added":
-            return f"+ {where} = {_short(self.after)}"
+            return f"+ {where} = {short_repr(self.after, 60)}"
         if self.kind == "removed":
-            return f"- {where} (was {_short(self.before)})"
-        return f"~ {where}: {_short(self.before)} -> {_short(self.after)}"
+            return f"- {where} (was {short_repr(self.before, 60)})"
+        return f"~ {where}: {short_repr(self.before, 60)} -> {short_repr(self.after, 60)}"
 
 
 def eq(a: Any, b: Any) -> bool:
@@ -98,9 +99,3 @@ def _leaf_eq(a: Any, b: Any) -> bool:
             return bool(result.all())
         except Exception:
             return False
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    from glove_lab.tree._format import short_repr
-
-    return short_repr(value, limit)

@@ -58,7 +58,7 @@ def _flat(doc: Doc) -> str:
     return open_ + body + close
 
 
-def node_doc(node: Any, name: str, children: list[tuple[Any, Doc]], kind: Any) -> Doc:
+def node_doc(node: Any, name: str, children: list[tuple[Any, Doc]]) -> Doc:
     """The Doc of a container node given its children's Docs."""
     if type(node) is list:
         return ("[", [("", doc) for _, doc in children], "]")
@@ -85,7 +85,7 @@ def _format_doc(node: Any, max_string: int, seen: set[int] | None = None) -> Doc
     seen.add(id(node))
     children = [(key, _format_doc(child, max_string, seen)) for key, child in kind.children(node)]
     seen.discard(id(node))
-    return node_doc(node, display_name(node, kind.label), children, kind)
+    return node_doc(node, display_name(node, kind.label), children)
 
 
 def display_name(node: Any, label: Callable[[Any], str] | None = None) -> str:

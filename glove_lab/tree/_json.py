@@ -15,7 +15,7 @@ import math
 from typing import Any
 
 from glove_lab.errors import SerializationError
-from glove_lab.tree._keypath import KeyPath
+from glove_lab.tree._keypath import KeyPath, describe_path
 from glove_lab.tree._kinds import kind_of, kind_of_type
 from glove_lab.tree._naming import lookup_registered, name_of
 from glove_lab.tree._symbolic import Call, SymbolicFunction
@@ -47,10 +47,6 @@ def from_json(data: Any) -> Any:
         raise SerializationError("JSON nested too deeply to be a glove_lab tree") from None
 
 
-def _where(path: KeyPath) -> str:
-    return repr(str(path)) if path else "the root"
-
-
 def _encode(value: Any, path: KeyPath) -> Any:
     if value is None or type(value) in (bool, int, str):
         return value
@@ -72,16 +68,16 @@ def _encode(value: Any, path: KeyPath) -> Any:
     if kind is not None:
         if kind.create is None:
             raise SerializationError(
-                f"cannot write the {type(value).__name__} at {_where(path)} as JSON: its node "
-                "kind has no constructor (register_kind(..., create=...))"
+                f"cannot write the {type(value).__name__} at {describe_path(path)} as JSON: its "
+                "node kind has no constructor (register_kind(..., create=...))"
             )
         return {"$type": _registered_name(type(value), path),
                 "args": _encode_children(kind.children(value), path)}
     if isinstance(value, (type, SymbolicFunction)) and lookup_registered(name_of(value)) is value:
         return {"$ref": name_of(value)}
     raise SerializationError(
-        f"cannot write the {type(value).__name__} at {_where(path)} as JSON: only plain values, "
-        "lists, tuples, dicts and registered symbolic types have a JSON form"
+        f"cannot write the {type(value).__name__} at {describe_path(path)} as JSON: only plain "
+        "values, lists, tuples, dicts and registered symbolic types have a JSON form"
     )
 
 
@@ -98,7 +94,7 @@ def _encode_key(key: Any, path: KeyPath) -> Any:
     if type(key) is float and math.isfinite(key):
         return key
     raise SerializationError(
-        f"cannot write the dict key {key!r} under {_where(path)} as JSON "
+        f"cannot write the dict key {key!r} under {describe_path(path)} as JSON "
         "(keys must be str, int, bool, None or a finite float)"
     )
 
@@ -107,15 +103,16 @@ def _registered_name(obj: Any, path: KeyPath) -> str:
     name = name_of(obj)
     if lookup_registered(name) is not obj:
         raise SerializationError(
-            f"cannot write the {getattr(obj, '__qualname__', obj)!r} at {_where(path)} as JSON: "
-            "its type is not registered. gl.symbolize it, or gl.register_type(cls)."
+            f"cannot write the {getattr(obj, '__qualname__', obj)!r} at {describe_path(path)} as "
+            "JSON: its type is not registered. gl.symbolize it, or gl.register_type(cls)."
         )
     return name
 
 
 def _decode(data: Any, path: KeyPath, depth: int) -> Any:
     if depth > _MAX_DEPTH:
-        raise SerializationError(f"JSON nested deeper than {_MAX_DEPTH} levels at {_where(path)}")
+        raise SerializationError(
+            f"JSON nested deeper than {_MAX_DEPTH} levels at {describe_path(path)}")
     if data is None or type(data) in (bool, int, str):
         return data
     if type(data) is float:
@@ -124,18 +121,18 @@ def _decode(data: Any, path: KeyPath, depth: int) -> Any:
         return [_decode(v, path.child(i), depth + 1) for i, v in enumerate(data)]
     if type(data) is not dict:
         raise SerializationError(
-            f"unexpected {type(data).__name__} at {_where(path)}: JSON data holds only "
+            f"unexpected {type(data).__name__} at {describe_path(path)}: JSON data holds only "
             "null, booleans, numbers, strings, lists and objects"
         )
     dollar = [k for k in data if type(k) is str and k.startswith("$")]
     if not dollar:
         for key in data:
             if type(key) is not str:
-                raise SerializationError(f"non-string key {key!r} at {_where(path)}")
+                raise SerializationError(f"non-string key {key!r} at {describe_path(path)}")
         return {k: _decode(v, path.child(k), depth + 1) for k, v in data.items()}
     tag = dollar[0]
     if len(dollar) > 1 or (tag not in ("$type", "$call") and len(data) != 1):
-        raise SerializationError(f"malformed object at {_where(path)}: unexpected keys "
+        raise SerializationError(f"malformed object at {describe_path(path)}: unexpected keys "
                                  f"{sorted(map(str, data))!r}")
     body = data[tag]
     if tag == "$tuple":
@@ -145,7 +142,7 @@ def _decode(data: Any, path: KeyPath, depth: int) -> Any:
         return _decode_pairs(body, path, depth)
     if tag == "$float":
         if body not in ("nan", "inf", "-inf"):
-            raise SerializationError(f"bad $float {body!r} at {_where(path)}")
+            raise SerializationError(f"bad $float {body!r} at {describe_path(path)}")
         return float(body)
     if tag == "$ref":
         _expect(body, str, path, tag)
@@ -153,7 +150,7 @@ def _decode(data: Any, path: KeyPath, depth: int) -> Any:
     if tag in ("$type", "$call"):
         _expect(body, str, path, tag)
         if set(data) - {tag, "args"}:
-            raise SerializationError(f"malformed {tag} object at {_where(path)}: unexpected "
+            raise SerializationError(f"malformed {tag} object at {describe_path(path)}: unexpected "
                                      f"keys {sorted(set(data) - {tag, 'args'})!r}")
         target = _lookup(body, path)
         raw_args = data.get("args", {})
@@ -163,7 +160,7 @@ def _decode(data: Any, path: KeyPath, depth: int) -> Any:
         else:
             children = {k: _decode(v, path.child(k), depth + 1) for k, v in raw_args.items()}
         return _instantiate(tag, body, target, children, path)
-    raise SerializationError(f"unknown marker {tag!r} at {_where(path)}")
+    raise SerializationError(f"unknown marker {tag!r} at {describe_path(path)}")
 
 
 def _decode_pairs(body: Any, path: KeyPath, depth: int) -> dict:
@@ -171,12 +168,12 @@ def _decode_pairs(body: Any, path: KeyPath, depth: int) -> dict:
     result: dict = {}
     for pair in body:
         if type(pair) is not list or len(pair) != 2:
-            raise SerializationError(f"malformed $dict entry {pair!r} at {_where(path)}: "
+            raise SerializationError(f"malformed $dict entry {pair!r} at {describe_path(path)}: "
                                      "expected [key, value]")
         key = pair[0]
         if key is not None and type(key) not in (bool, int, str, float):
             raise SerializationError(f"unhashable or non-scalar dict key {key!r} at "
-                                     f"{_where(path)}")
+                                     f"{describe_path(path)}")
         result[key] = _decode(pair[1], path.child(key), depth + 1)
     return result
 
@@ -185,9 +182,9 @@ def _lookup(name: str, path: KeyPath) -> Any:
     target = lookup_registered(name)
     if target is None:
         raise SerializationError(
-            f"unknown type {name!r} at {_where(path)}: only registered types are instantiated "
-            "and no module is imported. Import the module that defines it (and gl.symbolize "
-            "or gl.register_type it) before from_json."
+            f"unknown type {name!r} at {describe_path(path)}: only registered types are "
+            "instantiated and no module is imported. Import the module that defines it (and "
+            "gl.symbolize or gl.register_type it) before from_json."
         )
     return target
 
@@ -196,21 +193,22 @@ def _instantiate(tag: str, name: str, target: Any, children: dict, path: KeyPath
     try:
         if tag == "$call":
             if not isinstance(target, SymbolicFunction):
-                raise SerializationError(f"{name!r} at {_where(path)} is not a symbolic function")
+                raise SerializationError(
+                    f"{name!r} at {describe_path(path)} is not a symbolic function")
             args, kwargs = target.binder.call_args(children)
             return target(*args, **kwargs)
         if not isinstance(target, type):
-            raise SerializationError(f"{name!r} at {_where(path)} is not a type")
+            raise SerializationError(f"{name!r} at {describe_path(path)} is not a type")
         kind = kind_of_type(target)
         if kind is None or kind.create is None:
-            raise SerializationError(f"type {name!r} at {_where(path)} cannot be created "
+            raise SerializationError(f"type {name!r} at {describe_path(path)} cannot be created "
                                      "from JSON (no node kind with a constructor)")
         return kind.create(target, children)
     except SerializationError:
         raise
     except Exception as exc:
         raise SerializationError(
-            f"cannot create {name!r} at {_where(path)} from its JSON arguments: "
+            f"cannot create {name!r} at {describe_path(path)} from its JSON arguments: "
             f"{type(exc).__name__}: {exc}"
         ) from exc
 
@@ -219,7 +217,7 @@ def _instantiate(tag: str, name: str, target: Any, children: dict, path: KeyPath
 def _expect(value: Any, expected: type, path: KeyPath, what: str) -> None:
     if type(value) is not expected:
         raise SerializationError(
-            f"malformed {what} at {_where(path)}: expected a JSON "
+            f"malformed {what} at {describe_path(path)}: expected a JSON "
             f"{_JSON_TYPE_NAMES[expected]}, "
             f"got {type(value).__name__}"
         )

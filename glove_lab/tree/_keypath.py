@@ -16,7 +16,7 @@ from typing import Any
 
 from glove_lab.errors import PathError
 
-__all__ = ["KeyPath", "PathLike", "as_path"]
+__all__ = ["KeyPath", "PathLike", "as_path", "describe_path"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -100,6 +100,11 @@ def as_path(path: PathLike | Iterable[Any]) -> KeyPath:
     raise PathError(f"a path must be a string or KeyPath, not {type(path).__name__}: {path!r}")
 
 
+def describe_path(path: KeyPath) -> str:
+    """How an error message names a node: its quoted path text, or `the root`."""
+    return repr(str(path)) if path else "the root"
+
+
 _NAME_TEXT: dict[str, str] = {}
 
 
@@ -117,9 +122,7 @@ def _format_key(key: Any, first: bool) -> str:
         if _IDENTIFIER.fullmatch(key) and not keyword.iskeyword(key):
             return key if first else "." + key
         return "[" + json.dumps(key, ensure_ascii=False) + "]"
-    if isinstance(key, bool) or key is None:
-        return f"[{key!r}]"
-    if isinstance(key, int):
+    if isinstance(key, int):  # bool included: str(True) == repr(True)
         return f"[{key}]"
     return f"[{key!r}]"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 from glove_lab.errors import GloveError, PathError
@@ -74,18 +74,10 @@ def query(tree: Any, tag: str | None = None, type: Any = None, path: str | None 
         where: a predicate `fn(node) -> bool`.
     """
     index = index_of(tree)
-    positions = index.positions(tag=tag, type=type)
-    nodes, path_at = index.nodes, index.path_at
     glob = PathGlob(path) if path is not None else None
-    result: dict[str, Any] = {}
-    for i in positions:
-        if glob is not None and not glob.match(path_at(i)):
-            continue
-        node = nodes[i]
-        if where is not None and not where(node):
-            continue
-        result[str(path_at(i))] = node
-    return result
+    nodes, path_at = index.nodes, index.path_at
+    return {str(path_at(i)): nodes[i]
+            for i in index.matching(tag=tag, type=type, glob=glob, where=where)}
 
 
 _Walk = tuple[list[Any], list[int], list[Any], dict[type, list[int]]]
@@ -154,8 +146,9 @@ class TreeIndex:
     """Facts about one root: nodes in traversal order, positions by type and tag.
 
     `nodes[i]` is the i-th node in traversal order, `parents[i]` its parent's
-    position (-1 for the root) and `keys[i]` its key in that parent. Paths are
-    made on demand (`path_at`), all of them only when `entries` is asked for.
+    position (-1 for the root) and `keys[i]` its key in that parent;
+    `by_type[cls]` lists the positions of the nodes of exact type `cls`. Paths
+    are made on demand (`path_at`), all of them only when `entries` is asked for.
     """
 
     def __init__(self, root: Any) -> None:
@@ -163,13 +156,12 @@ class TreeIndex:
         self.nodes: list[Any]
         self.parents: list[int]
         self.keys: list[Any]
-        self._by_type: dict[type, list[int]] | None
-        self.nodes, self.parents, self.keys, self._by_type = _walk(root)
+        self.by_type: dict[type, list[int]]
+        self.nodes, self.parents, self.keys, self.by_type = _walk(root)
         self._paths: list[KeyPath | None] = [None] * len(self.nodes)
         self._paths[0] = _ROOT
         self._entries: list[tuple[KeyPath, Any]] | None = None
         self._by_tag: dict[str, list[int]] | None = None
-        self._by_path: dict[KeyPath, Any] | None = None
         self._subtree_sizes: dict[KeyPath, int] | None = None
         self._positions: dict[KeyPath, int] | None = None
 
@@ -203,16 +195,6 @@ class TreeIndex:
         return self._entries
 
     @property
-    def by_type(self) -> dict[type, list[int]]:
-        """Positions of the nodes of each exact type."""
-        if self._by_type is None:
-            by_type: dict[type, list[int]] = {}
-            for i, node in enumerate(self.nodes):
-                by_type.setdefault(type(node), []).append(i)
-            self._by_type = by_type
-        return self._by_type
-
-    @property
     def by_tag(self) -> dict[str, list[int]]:
         """Positions of the nodes carrying each tag."""
         if self._by_tag is None:
@@ -230,13 +212,6 @@ class TreeIndex:
                 bucket.sort()
             self._by_tag = by_tag
         return self._by_tag
-
-    @property
-    def by_path(self) -> dict[KeyPath, Any]:
-        """Node at each path."""
-        if self._by_path is None:
-            self._by_path = dict(self.entries)
-        return self._by_path
 
     @property
     def positions_by_path(self) -> dict[KeyPath, int]:
@@ -267,6 +242,29 @@ class TreeIndex:
             tagged = self.by_tag.get(tag, [])
             result = tagged if result is None else sorted(set(result) & set(tagged))
         return result if result is not None else []
+
+    def matching(self, tag: str | None = None, type: Any = None, glob: PathGlob | None = None,
+                 where: Callable[[Any], bool] | None = None) -> Iterator[int]:
+        """Positions of the nodes meeting every given criterion, in traversal order.
+
+        The one matching loop behind `query` and `Match.select`: tag and type
+        come from the index, then the path glob and the predicate are checked,
+        lazily, so a caller that wants only the first match stops there.
+        """
+        positions = self.positions(tag=tag, type=type)
+        if glob is None and where is None:
+            return iter(positions)  # no per-node check: no generator to run either
+        return self._checked(positions, glob, where)
+
+    def _checked(self, positions: Iterable[int], glob: PathGlob | None,
+                 where: Callable[[Any], bool] | None) -> Iterator[int]:
+        nodes, path_at = self.nodes, self.path_at
+        for i in positions:
+            if glob is not None and not glob.match(path_at(i)):
+                continue
+            if where is not None and not where(nodes[i]):
+                continue
+            yield i
 
     def _type_positions(self, wanted: Any) -> list[int]:
         if isinstance(wanted, SymbolicFunction):
@@ -310,8 +308,8 @@ def _stamp(tree: Any) -> tuple[int, ...]:
 
 def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
     kind = kind_of(node)
-    where = str(KeyPath(keys[:depth])) or "the root"
     if kind is None:
+        where = str(KeyPath(keys[:depth])) or "the root"
         raise PathError(
             f"path {str(keys)!r} does not exist: {where} is a leaf "
             f"({type(node).__name__}) with no key {key!r}"
@@ -319,6 +317,7 @@ def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
     for child_key, child in kind.children(node):
         if child_key == key and type(child_key) is type(key):
             return child
+    where = str(KeyPath(keys[:depth])) or "the root"
     available = [str(KeyPath((k,))) for k, _ in kind.children(node)]
     shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
     raise PathError(
