@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-# Loaded before `render`/`to_svg` below are defined: importing a subpackage sets
-# the package attribute of the same name, which would otherwise replace them.
-import glove_lab.render as _render_layer  # noqa: F401  (no graphviz import here)
 from glove_lab._version import __version__
 from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError, SerializationError
+
+# Importing the subpackage sets `glove_lab.render` to it; this binding then makes
+# the name the function, as the API says. No graphviz import happens here.
+from glove_lab.render import display_bundle as _render_bundle
+from glove_lab.render import render, to_svg
 from glove_lab.rules import (
     Match,
     Rule,
@@ -67,24 +69,6 @@ def is_leaf(value: Any) -> bool:
     return _kind_of(value) is None
 
 
-def render(tree: Any, depth: int | None = None, highlight: Any = (), diff_from: Any = None,
-           expand: Any = (), budget: int = 150) -> Any:
-    """The tree as a `graphviz.Digraph` (see `glove_lab.render.render`)."""
-    from glove_lab.render import render as render_graph
-
-    return render_graph(tree, depth=depth, highlight=highlight, diff_from=diff_from,
-                        expand=expand, budget=budget)
-
-
-def to_svg(tree: Any, depth: int | None = None, highlight: Any = (), diff_from: Any = None,
-           expand: Any = (), budget: int = 150) -> str:
-    """The tree's graph as SVG text (see `glove_lab.render.to_svg`)."""
-    from glove_lab.render import to_svg as render_svg
-
-    return render_svg(tree, depth=depth, highlight=highlight, diff_from=diff_from,
-                      expand=expand, budget=budget)
-
-
 def __getattr__(name: str) -> Any:
     # The widget needs ipywidgets: import it only when asked for.
     if name == "GloveWidget":
@@ -108,11 +92,7 @@ def load_ipython_extension(ipython: Any) -> None:
 
 def _display_bundle(obj: Any, include: Any = None, exclude: Any = None) -> dict[str, str]:
     """Rich display of symbolic objects in Jupyter: the graph as SVG, text as fallback."""
-    try:
-        from glove_lab.render import display_bundle
-    except Exception:  # graphviz's Python package missing: plain text
-        return {"text/plain": repr(obj)}
-    return display_bundle(obj)
+    return _render_bundle(obj)  # never raises; without graphviz, text with a note
 
 
 # Attached here, not declared in the classes, so that glove_lab.tree never imports

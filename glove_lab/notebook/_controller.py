@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -54,7 +53,7 @@ class Controller:
         self.status = f"{session.name}: click a node to select it (shift-click adds)"
         self._compare_to: Any = None
         self.last_export = ""
-        self.last_render_seconds = 0.0
+        self._drawn: tuple[tuple[Any, ...], str] | None = None  # (what was drawn, its SVG)
         self._unsubscribe = session.subscribe(self._session_changed)
 
     def close(self) -> None:
@@ -69,7 +68,7 @@ class Controller:
             for raw in paths:
                 if not isinstance(raw, str):
                     raise PathError(f"a path must be a string, got {type(raw).__name__}")
-                path = as_path("" if raw == "$" else raw)
+                path = as_path(raw)  # "$" (an SVG title) is the root too
                 get(self.session.tree, path)
                 text = str(path)
                 if text not in chosen:
@@ -84,11 +83,12 @@ class Controller:
     def expand(self, path: str) -> bool:
         """Open a collapsed placeholder; a bad path sets `error`."""
         try:
-            get(self.session.tree, as_path("" if path == "$" else path))
+            target = as_path(path)
+            get(self.session.tree, target)
         except GloveError as exc:
             self.error = f"Cannot expand: {exc}"
             return False
-        text = str(as_path("" if path == "$" else path))
+        text = str(target)
         if text not in self.expanded:
             self.expanded.append(text)
         self.error = ""
@@ -158,8 +158,7 @@ class Controller:
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             value = text
         try:
-            target = as_path("" if path == "$" else path)
-            step = self.session.apply("glove.rebind", at=[target], values={key: value})
+            step = self.session.apply("glove.rebind", at=[as_path(path)], values={key: value})
         except GloveError as exc:
             self.error = str(exc)
             return False
@@ -176,8 +175,16 @@ class Controller:
 
     # -- view state ---------------------------------------------------------
     def svg(self) -> str:
-        """The graph of the current tree: selection highlighted, last change marked."""
-        start = time.perf_counter()
+        """The graph of the current tree: selection highlighted, last change marked.
+
+        Drawn again only when something it shows changed (tree, compared tree,
+        selection, expanded paths, budget): an export or a dismissed error
+        does not run graphviz again.
+        """
+        inputs = (self.session.tree, self._compare_to, tuple(self.selection),
+                  tuple(self.expanded), self.budget)
+        if self._drawn is not None and _same_inputs(self._drawn[0], inputs):
+            return self._drawn[1]
         try:
             from glove_lab.render import to_svg
 
@@ -188,9 +195,13 @@ class Controller:
                 f"Cannot draw the graph ({type(exc).__name__}: {exc}). Is graphviz installed? "
                 "(apt-get install graphviz)"
             )
-            svg = ""
-        self.last_render_seconds = time.perf_counter() - start
+            return ""
+        self._drawn = (inputs, svg)
         return svg
+
+    def forget_graph(self) -> None:
+        """Make the next `svg()` draw afresh (tags or kinds changed, not the tree)."""
+        self._drawn = None
 
     def inspector(self) -> dict[str, Any]:
         """Facts about the last selected node: path, type, tags, arguments, doc."""
@@ -203,22 +214,21 @@ class Controller:
             return {}
         kind = kind_of(node)
         args: list[list[str]] = []
+        editable = {}
+        doc = ""
         if kind is not None:
             children = list(kind.children(node))
-            first = set(hyper_of(node))
-            ordered = ([c for c in children if c[0] in first] +
-                       [c for c in children if c[0] not in first])
+            hyper = set(hyper_of(node))
+            ordered = ([c for c in children if c[0] in hyper] +
+                       [c for c in children if c[0] not in hyper])
             for key, child in ordered[:40]:
                 args.append([str(KeyPath((key,))), short_repr(child, 80)])
-        else:
-            args.append(["value", short_repr(node, 200)])
-        doc = (inspect.getdoc(type(node)) or "").split("\n")[0] if kind is not None else ""
-        editable = {}
-        if kind is not None:
-            hyper = set(hyper_of(node))
-            for key, child in kind.children(node):
+            for key, child in children:
                 if key in hyper and _is_literal(child):
                     editable[str(KeyPath((key,)))] = repr(child)
+            doc = (inspect.getdoc(type(node)) or "").split("\n")[0]
+        else:
+            args.append(["value", short_repr(node, 200)])
         return {"path": str(path) or "$", "type": display_name(node, kind.label if kind else None),
                 "tags": sorted(tags_of(node)), "args": args, "doc": doc[:200],
                 "editable": editable}
@@ -249,7 +259,7 @@ class Controller:
             items.append({
                 "index": i,
                 "rule": step.rule,
-                "params": ", ".join(f"{k}={short_repr(v, 30)}" for k, v in step.params.items()),
+                "params": step.params_text(),
                 "paths": "everywhere" if step.paths is None else ", ".join(
                     p or "$" for p in step.paths),
                 "summary": step.summary(),
@@ -274,6 +284,11 @@ class Controller:
         self.selection = kept
         if self.on_change is not None:
             self.on_change(tree)
+
+
+def _same_inputs(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Same trees (by identity: trees are values) and equal selection, expansion, budget."""
+    return a[0] is b[0] and a[1] is b[1] and a[2:] == b[2:]
 
 
 def _is_literal(value: Any) -> bool:

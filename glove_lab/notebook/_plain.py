@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from itertools import islice
 from typing import Any
 
 import ipywidgets as widgets
@@ -71,14 +72,19 @@ class PlainGloveWidget(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        """Redraw every control from the session."""
+        """Redraw every control from the session, the graph drawn afresh."""
+        self.controller.forget_graph()
+        self._update()
+
+    def _update(self) -> None:
         c = self.controller
         self._updating = True
         try:
             self.graph.value = c.svg()
-            options = [(p or "$ (root)", p) for p in self._node_paths()]
-            self.paths.options = options
-            self.paths.value = tuple(p for p in c.selection if p in dict(options).values())
+            paths = self._node_paths()
+            self.paths.options = [(p or "$ (root)", p) for p in paths]
+            shown = set(paths)
+            self.paths.value = tuple(p for p in c.selection if p in shown)
             self._palette = c.palette()
             names = [r["name"] for r in self._palette]
             current = self.rule.value
@@ -107,13 +113,14 @@ class PlainGloveWidget(widgets.VBox):
 
     def _node_paths(self) -> list[str]:
         entries = index_of(self.session.tree).entries
-        return [str(p) for p, node in entries if kind_of(node) is not None][:_MAX_PATHS]
+        return list(islice((str(p) for p, node in entries if kind_of(node) is not None),
+                           _MAX_PATHS))
 
     def _paths_changed(self, change: dict[str, Any]) -> None:
         if self._updating:
             return
         self.controller.select(list(change["new"]))
-        self.refresh()
+        self._update()
 
     def _build_form(self) -> None:
         rule = next((r for r in self._palette if r["name"] == self.rule.value), None)
@@ -138,7 +145,7 @@ class PlainGloveWidget(widgets.VBox):
     def _apply(self, scope: str) -> None:
         if not self.rule.value:
             self.controller.error = "No rule matches the selection"
-            self.refresh()
+            self._update()
             return
         params = {name: field.value for name, field in self._fields.items()}
         self._run(lambda: self.controller.apply(self.rule.value, params, scope))
@@ -146,7 +153,7 @@ class PlainGloveWidget(widgets.VBox):
     def _export(self) -> None:
         self.code.value = self.controller.export()
         self.code.layout.display = "block"
-        self.refresh()
+        self._update()
 
     def _run(self, action: Any) -> None:
         self._in_action = True
@@ -154,11 +161,11 @@ class PlainGloveWidget(widgets.VBox):
             action()
         finally:
             self._in_action = False
-        self.refresh()
+        self._update()
 
     def _session_changed(self, event: str, session: Session) -> None:
         if not self._in_action:
-            self.refresh()
+            self._update()
 
     def close(self) -> None:
         """Detach from the session and close the widgets."""

@@ -97,10 +97,8 @@ class GloveWidget(widgets.DOMWidget):
     def _selection_changed(self, change: dict[str, Any]) -> None:
         if self._syncing:
             return
-        if not self.controller.select(change["new"]):
-            self._push_state()  # reverts the selection to the last valid one
-            return
-        self._push_state()
+        self.controller.select(change["new"])
+        self._push_state()  # after a bad path, this reverts the selection to the last valid one
 
     def _handle_message(self, widget: Any, content: Any, buffers: Any) -> None:
         if not isinstance(content, dict):
@@ -138,10 +136,11 @@ class GloveWidget(widgets.DOMWidget):
             self._push_state()
 
     def refresh(self) -> None:
-        """Recompute every synced view field from the session."""
+        """Recompute every synced view field from the session, the graph drawn afresh."""
+        self.controller.forget_graph()
         self._push_state()
 
-    def _push_state(self) -> bool:
+    def _push_state(self) -> None:
         c = self.controller
         svg = c.svg()
         self._syncing = True
@@ -159,7 +158,6 @@ class GloveWidget(widgets.DOMWidget):
                 self.last_export = c.last_export
         finally:
             self._syncing = False
-        return False
 
     def _action(self, run: Any) -> bool:
         """Run a controller action, then push the view state once."""

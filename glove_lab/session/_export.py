@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from glove_lab.errors import RuleError
 from glove_lab.rules import lookup
@@ -12,6 +11,7 @@ from glove_lab.session._step import Step
 from glove_lab.tree import CodeWriter, KeyPath, modules_tagging
 
 __all__ = ["export_steps"]
+
 
 def export_steps(steps: Sequence[Step], name: str, width: int = 88) -> str:
     """Source that, run where `name` holds the original tree, rebinds it to the patched one."""
@@ -69,7 +69,6 @@ def _public_module(module: str) -> str:
 
 
 def _step_line(step: Step, name: str, writer: CodeWriter, width: int) -> str:
-    here = KeyPath()
     if step.rule == "glove.replace" and step.paths and len(step.paths) == 1:
         value = writer.expression(step.params["value"], width, 4)
         return f"{name} = gl.replace({name}, {step.paths[0]!r}, {value})"
@@ -83,14 +82,9 @@ def _step_line(step: Step, name: str, writer: CodeWriter, width: int) -> str:
     if step.paths is not None:
         arguments.append(f"at={list(step.paths)!r}")
     for key, value in step.params.items():
-        text = writer.leaf(value, here) if _is_simple(value) else writer.expression(value, width, 4)
-        arguments.append(f"{key}={text}")
+        arguments.append(f"{key}={writer.expression(value, width, 4)}")
     line = f"{name} = gl.apply({', '.join(arguments)})"
     if len(line) <= width:
         return line
     inner = ",\n    ".join(arguments)
     return f"{name} = gl.apply(\n    {inner},\n)"
-
-
-def _is_simple(value: Any) -> bool:
-    return value is None or type(value) in (bool, int, float, str)

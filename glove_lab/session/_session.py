@@ -109,8 +109,8 @@ class Session:
 
     def rebind(self, values: Mapping[PathLike, Any]) -> Step:
         """Set several fields at once (a `glove.rebind` step at the root)."""
-        return self.apply("glove.rebind", at=[""], values={str(KeyPath.parse(k)) if isinstance(
-            k, str) else str(k): v for k, v in values.items()})
+        return self.apply("glove.rebind", at=[""],
+                          values={str(KeyPath.parse(k)): v for k, v in values.items()})
 
     def remove(self, path: PathLike) -> Step:
         """Remove an element from its parent container (a `glove.remove` step)."""

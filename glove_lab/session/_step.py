@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from glove_lab.tree import short_repr
+
 __all__ = ["Step"]
 
 
@@ -30,9 +32,13 @@ class Step:
         """True if the step was applied without a selection."""
         return self.paths is None
 
+    def params_text(self) -> str:
+        """The parameters as `name=value, ...`, each value cut to 30 characters."""
+        return ", ".join(f"{k}={short_repr(v, 30)}" for k, v in self.params.items())
+
     def summary(self) -> str:
         """One line for a history list: rule, parameters, where, how much changed."""
-        params = ", ".join(f"{k}={_short(v)}" for k, v in self.params.items())
+        params = self.params_text()
         where = "everywhere" if self.paths is None else "at " + ", ".join(
             p or "<root>" for p in self.paths[:3])
         if self.paths is not None and len(self.paths) > 3:
@@ -42,9 +48,3 @@ class Step:
 
     def __str__(self) -> str:
         return self.summary()
-
-
-def _short(value: Any, limit: int = 30) -> str:
-    from glove_lab.tree import short_repr
-
-    return short_repr(value, limit)
