@@ -19,7 +19,7 @@ from glove_lab.errors import RuleError
 from glove_lab.rules import Match, RuleContext, rule
 from glove_lab.torch._layers import layer_spec
 from glove_lab.torch._residual import Residual
-from glove_lab.tree import KeyPath, get, tags_of
+from glove_lab.tree import KeyPath, children_of, get, tags_of
 
 __all__ = [
     "ACTIVATIONS", "add_dropout", "bn_to_gn", "depthwise_separable", "preserves_shape",
@@ -272,12 +272,11 @@ def _following_layers(tree: Any, path: KeyPath, node: nn.Linear
     parent = get(tree, path.parent)
     if not isinstance(parent, nn.Sequential):
         return [], None
-    keys = [int(name) if name.isdigit() else name
-            for name, m in parent._modules.items() if m is not None]
-    position = keys.index(path.key)
+    # The tree's own keys for the submodules, so `path.key` is found among them as it is.
+    siblings = [(key, m) for key, m in children_of(parent) if isinstance(m, nn.Module)]
+    position = [key for key, _ in siblings].index(path.key)
     between: list[KeyPath] = []
-    for key in keys[position + 1:]:
-        module = parent._modules[str(key)]
+    for key, module in siblings[position + 1:]:
         child_path = path.parent.child(key)
         if isinstance(module, nn.Linear):
             return between, (child_path, module)
