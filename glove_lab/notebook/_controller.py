@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from glove_lab.errors import GloveError, PathError
+from glove_lab.render import tag_color, to_svg
 from glove_lab.rules import Rule, rules
 from glove_lab.session import Session
 from glove_lab.tree import (
@@ -186,8 +187,6 @@ class Controller:
         if self._drawn is not None and _same_inputs(self._drawn[0], inputs):
             return self._drawn[1]
         try:
-            from glove_lab.render import to_svg
-
             svg = to_svg(self.session.tree, highlight=self.selection,
                          diff_from=self._compare_to, expand=self.expanded, budget=self.budget)
         except Exception as exc:
@@ -229,9 +228,10 @@ class Controller:
             doc = (inspect.getdoc(type(node)) or "").split("\n")[0]
         else:
             args.append(["value", short_repr(node, 200)])
+        tags = sorted(tags_of(node))
         return {"path": str(path) or "$", "type": display_name(node, kind.label if kind else None),
-                "tags": sorted(tags_of(node)), "args": args, "doc": doc[:200],
-                "editable": editable}
+                "tags": tags, "args": args, "doc": doc[:200], "editable": editable,
+                "tag_colors": {name: tag_color(name) for name in tags}}
 
     def palette(self) -> list[dict[str, Any]]:
         """The rules that match every selected node (or somewhere, with no selection)."""

@@ -12,6 +12,8 @@ export interface IInspector {
   doc: string;
   /** Hyperparameter keys whose value can be edited in place (their full repr). */
   editable?: Record<string, string>;
+  /** The graph's colour of each tag ("#rrggbb"), so chips match the boxes. */
+  tag_colors?: Record<string, string>;
 }
 
 export type ParamKind = 'int' | 'float' | 'bool' | 'str' | 'choice';

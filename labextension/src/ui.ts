@@ -59,7 +59,19 @@ function asStringArray(value: unknown): string[] {
 }
 
 /** A stable hue for a tag name, so a tag always has the same colour. */
-function tagHue(tag: string): number {
+/** The hue of the graph's colour for a tag (sent by the server), else a hash of its name. */
+function tagHue(tag: string, color?: unknown): number {
+  if (typeof color === 'string' && /^#[0-9a-f]{6}$/i.test(color)) {
+    const [r, g, b] = [1, 3, 5].map(i => parseInt(color.slice(i, i + 2), 16) / 255);
+    const max = Math.max(r, g, b);
+    const delta = max - Math.min(r, g, b);
+    if (delta === 0) {
+      return 0;
+    }
+    const hue =
+      max === r ? ((g - b) / delta) % 6 : max === g ? (b - r) / delta + 2 : (r - g) / delta + 4;
+    return Math.round((hue * 60 + 360) % 360);
+  }
   let hash = 0;
   for (let i = 0; i < tag.length; i++) {
     hash = (hash * 31 + tag.charCodeAt(i)) | 0;
@@ -462,7 +474,12 @@ export class GloveUI {
       for (const tag of tags) {
         const chip = h('span', 'glove-tag', tag);
         chip.setAttribute('data-tag', tag);
-        chip.style.setProperty('--glove-tag-hue', String(tagHue(tag)));
+        const colors =
+          raw.tag_colors && typeof raw.tag_colors === 'object' ? raw.tag_colors : {};
+        chip.style.setProperty(
+          '--glove-tag-hue',
+          String(tagHue(tag, (colors as Record<string, unknown>)[tag]))
+        );
         chips.appendChild(chip);
       }
       body.appendChild(chips);

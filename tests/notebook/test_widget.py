@@ -227,3 +227,10 @@ def test_an_invalid_inspector_edit_shows_the_error_and_changes_nothing(widget):
     front_end_event(widget, event="set", path="blocks[0].conv", key="kernel", value="0")
     assert "kernel must be positive" in widget.error
     assert widget.session.tree is before and widget.history == []
+
+
+def test_inspector_sends_the_graphs_tag_colours(widget):
+    from glove_lab.render import tag_color
+
+    front_end_update(widget, selection=["blocks[0].conv"])
+    assert widget.inspector["tag_colors"] == {"convolution": tag_color("convolution")}
