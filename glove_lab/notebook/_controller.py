@@ -124,7 +124,9 @@ class Controller:
             self.error = f"{type(exc).__name__}: {exc}"
             return False
         self.error = ""
-        self.status = f"Applied {step.summary()} in {step.duration * 1000:.0f} ms"
+        ms = step.duration * 1000
+        self.status = f"Applied {step.summary()} in {ms:.1f} ms" if ms < 10 else (
+            f"Applied {step.summary()} in {ms:.0f} ms")
         return True
 
     def undo(self) -> bool:
