@@ -243,6 +243,17 @@ def test_click_apply_latency_on_big_trees(page, lab):
             arg=graph.element_handle(), timeout=TIMEOUT)
         timings[label] = time.perf_counter() - started
         expect(widget.locator(".glove-history li")).to_have_count(1)
+    # Click a collapsed placeholder: that subtree opens.
+    big = cells(page).nth(2).locator(".glove-widget")
+    graph = big.locator(".glove-graph")
+    placeholder = graph.locator("g.node.glove-collapsed:not(.glove-more)").first
+    title = placeholder.locator("title").text_content()
+    before = int(graph.get_attribute("data-render-id") or 0)
+    placeholder.click()
+    page.wait_for_function(f"el => Number(el.getAttribute('data-render-id')) > {before}",
+                           arg=graph.element_handle(), timeout=TIMEOUT)
+    opened = graph.locator("g.node title").all_text_contents()
+    assert any(t.startswith(title) and t != title for t in opened), (title, opened[:20])
     page.screenshot(path=str(ARTIFACTS / "06-big-tree.png"), full_page=True)
     print("\nclick Apply -> new SVG visible:")
     for label, seconds in timings.items():
