@@ -878,14 +878,15 @@ export class GloveUI {
         li.appendChild(h('span', 'glove-history-params', `(${params})`));
       }
       const paths = asString(entry.paths);
-      if (paths) {
-        li.appendChild(h('span', 'glove-history-paths', ` at ${paths}`));
+      const where = paths === 'everywhere' ? paths : paths && `at ${paths}`;
+      if (where) {
+        li.appendChild(h('span', 'glove-history-paths', ` ${where}`));
       }
       const summary = asString(entry.summary);
       if (summary) {
         li.appendChild(h('div', 'glove-history-summary', summary));
       }
-      const tip = [asString(entry.rule), params && `(${params})`, paths && `at ${paths}`, summary]
+      const tip = [asString(entry.rule), params && `(${params})`, where, summary]
         .filter(Boolean)
         .join(' ');
       li.title = entry.undone ? `${tip} (undone)` : tip;
