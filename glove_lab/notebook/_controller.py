@@ -270,11 +270,12 @@ class Controller:
         return items
 
     def _session_changed(self, event: str, session: Session) -> None:
-        roots = session._roots
+        roots = session._roots  # noqa: SLF001 - until Session sends typed events (issue 15)
+        cursor = session._cursor  # noqa: SLF001
         if event in ("apply", "redo"):
-            self._compare_to = roots[session._cursor - 1]
+            self._compare_to = roots[cursor - 1]
         else:  # undo: show what the undo took away
-            self._compare_to = roots[session._cursor + 1]
+            self._compare_to = roots[cursor + 1]
         tree = session.tree
         kept = []
         for path in self.selection:

@@ -87,7 +87,7 @@ def _state(shell: Any) -> dict[str, Any]:
     state = getattr(shell, "_glove_state", None)
     if state is None:
         state = {"sessions": {}, "current": None, "widgets": []}
-        shell._glove_state = state
+        shell._glove_state = state  # noqa: SLF001 - glove_lab's own attribute on the shell
     return state
 
 

@@ -20,7 +20,14 @@ from torch import nn
 
 from glove_lab.errors import GloveError
 from glove_lab.torch._layers import LayerSpec, layer_spec
-from glove_lab.tree import NodeKind, _kinds, eq, register_kind, register_type
+from glove_lab.tree import (
+    NodeKind,
+    eq,
+    register_kind,
+    register_resolver,
+    register_type,
+    registered_kind,
+)
 
 __all__ = ["module_kind", "shallow_copy"]
 
@@ -263,17 +270,17 @@ def _resolve_module(cls: type) -> NodeKind | None:
     for base in cls.__mro__[1:]:
         if base is nn.Module:
             break
-        registered = _kinds._EXACT.get(base)
+        registered = registered_kind(base)
         if registered is not None and registered.subclasses:
             return None
     return module_kind(cls)
 
 
 def _register() -> None:
-    _kinds.add_resolver(_resolve_module)
+    register_resolver(_resolve_module)
     for cls in _CONTAINERS:
         register_type(cls, f"torch.nn.{cls.__name__}")
-    if _kinds._EXACT.get(OrderedDict) is None:
+    if registered_kind(OrderedDict) is None:
         # Code for a Sequential with named entries needs `OrderedDict([...])`.
         register_kind(
             OrderedDict,

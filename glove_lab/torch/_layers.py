@@ -16,7 +16,7 @@ from typing import Any
 
 from torch import nn
 
-from glove_lab.tree import _kinds, register_type, tag
+from glove_lab.tree import invalidate_kinds, register_type, tag
 
 __all__ = ["LayerSpec", "register_layer", "layer_spec", "layer_args", "REQUIRED"]
 
@@ -126,7 +126,7 @@ def register_layer(
     )
     _SPECS[cls] = spec
     register_type(cls, name or _default_name(cls))
-    _kinds._RESOLVED.clear()  # node kinds are cached per class
+    invalidate_kinds()  # node kinds are cached per class
     return spec
 
 

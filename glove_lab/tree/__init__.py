@@ -6,7 +6,16 @@ from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, replace
 from glove_lab.tree._format import display_name, format, short_repr
 from glove_lab.tree._json import from_json, to_json
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path, describe_path
-from glove_lab.tree._kinds import NodeKind, children_of, kind_of, kind_of_type, register_kind
+from glove_lab.tree._kinds import (
+    NodeKind,
+    children_of,
+    invalidate_kinds,
+    kind_of,
+    kind_of_type,
+    register_kind,
+    register_resolver,
+    registered_kind,
+)
 from glove_lab.tree._naming import importable_name, name_of, register_type
 from glove_lab.tree._symbolic import (
     Call,
@@ -24,8 +33,10 @@ __all__ = [
     "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
     "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "children_of",
     "describe_path", "diff", "display_name", "eq", "format", "from_json", "get", "hyper_of",
-    "importable_name", "index_of", "is_symbolic", "kind_of", "kind_of_type", "map_nodes",
-    "modules_tagging", "name_of", "paths", "query", "rebind", "register_kind", "register_type",
+    "importable_name", "index_of", "invalidate_kinds", "is_symbolic", "kind_of", "kind_of_type",
+    "map_nodes",
+    "modules_tagging", "name_of", "paths", "query", "rebind", "register_kind", "register_resolver",
+    "register_type", "registered_kind",
     "replace", "short_repr", "symbolize", "tag", "tags_of", "to_code", "to_json", "traverse",
     "untag",
 ]

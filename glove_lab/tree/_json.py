@@ -64,7 +64,7 @@ def _encode(value: Any, path: KeyPath) -> Any:
                           for k, v in value.items()]}
     if isinstance(value, Call):
         return {"$call": _registered_name(value.function, path),
-                "args": _encode_children(value._sym_args.items(), path)}
+                "args": _encode_children(value._sym_args.items(), path)}  # noqa: SLF001
     if kind is not None:
         if kind.create is None:
             raise SerializationError(

@@ -12,7 +12,10 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, cast
 
-__all__ = ["NodeKind", "kind_of", "kind_of_type", "register_kind", "children_of"]
+__all__ = [
+    "NodeKind", "children_of", "invalidate_kinds", "kind_of", "kind_of_type", "register_kind",
+    "register_resolver", "registered_kind",
+]
 
 ChildrenFn = Callable[[Any], Iterable[tuple[Any, Any]]]
 RebuildFn = Callable[[Any, dict], Any]
@@ -110,10 +113,39 @@ def children_of(value: Any) -> list[tuple[Any, Any]]:
     return list(kind.children(value)) if kind is not None else []
 
 
-def add_resolver(resolver: Callable[[type], NodeKind | None]) -> None:
-    """Add a fallback that decides the kind of types no registration names."""
+def register_resolver(resolver: Callable[[type], NodeKind | None]) -> None:
+    """Add a fallback that decides the kind of a whole family of types.
+
+    For adapters whose types are too many or too open to register one by one
+    (every `torch.nn.Module` subclass, every PyGlove object). `resolver(cls)`
+    returns a NodeKind for `cls` or None to pass. Exact registrations win over
+    resolvers; resolvers are asked in the order they were added, before the
+    registered bases of `cls`. Results are cached per class (see
+    `invalidate_kinds`).
+    """
     _RESOLVERS.append(resolver)
     _RESOLVED.clear()
+
+
+def registered_kind(type_: type) -> NodeKind | None:
+    """The kind registered for exactly `type_` with `register_kind`, or None.
+
+    Unlike `kind_of_type`, resolvers and registered bases are not consulted:
+    an adapter uses it to let a user's own registration win over its resolver.
+    """
+    return _EXACT.get(type_)
+
+
+def invalidate_kinds() -> None:
+    """Forget the cached kind of every class.
+
+    An adapter calls it when something its resolver depends on changes (e.g. a
+    layer spec registered after the class was first seen).
+    """
+    _RESOLVED.clear()
+
+
+add_resolver = register_resolver  # the name used inside glove_lab.tree
 
 
 def _add(kind: NodeKind) -> None:

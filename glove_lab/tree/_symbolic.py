@@ -231,7 +231,7 @@ def symbolize(target: Any = None, *, tags: Iterable[str] = (), hyper: Iterable[s
         hyper: names of the arguments that are hyperparameters (shown first).
         name: override the `module.Name` it is known by.
     """
-    module = sys._getframe(1).f_globals.get("__name__", "__main__")
+    module = sys._getframe(1).f_globals.get("__name__", "__main__")  # noqa: SLF001
     if target is None:
         return lambda t: _symbolize(t, module, tuple(tags), tuple(hyper), name)
     return _symbolize(target, module, tuple(tags), tuple(hyper), name)
@@ -408,13 +408,13 @@ def _build(node: Any) -> Any:
 
 
 def _symbolic_children(node: Any) -> Iterable[tuple[str, Any]]:
-    return node._sym_args.items()
+    return node._sym_args.items()  # noqa: SLF001 - a symbolic node's recorded arguments
 
 
 def _symbolic_rebuild(node: Any, children: dict) -> Any:
     cls = type(node)
     fast = cls.__dict__.get("__glove_rebuild__")  # not inherited: a subclass may differ
-    if fast is not None and children.keys() == node._sym_args.keys():
+    if fast is not None and children.keys() == node._sym_args.keys():  # noqa: SLF001
         return fast(cls, children)
     return _symbolic_create(cls, children)
 

@@ -22,7 +22,7 @@ def tag(target: Any, *tags: str, module: str | None = None) -> Any:
         if not isinstance(name, str) or not name:
             raise TypeError(f"tags must be non-empty strings, got {name!r}")
     if module is None:
-        module = sys._getframe(1).f_globals.get("__name__", "__main__")
+        module = sys._getframe(1).f_globals.get("__name__", "__main__")  # noqa: SLF001
     _TAGS.setdefault(target, set()).update(tags)
     for name in tags:
         _TAGGED_BY.setdefault(name, set()).add(module)
