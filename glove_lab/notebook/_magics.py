@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.core.magic_arguments import MagicArgumentParser
+from IPython.utils.process import arg_split
 
 from glove_lab.errors import GloveError
 from glove_lab.rules import rules as matching_rules
@@ -30,39 +32,26 @@ Every subcommand but show acts on the current session (the last shown) or on
 --on VAR. After each step the variable is rebound to the new tree."""
 
 
-class _Usage(Exception):
-    """A user mistake in a magic line: printed as one paragraph, no traceback."""
+def _parsers() -> dict[str, MagicArgumentParser]:
+    """One IPython MagicArgumentParser per subcommand (a mistake raises UsageError)."""
+    made: dict[str, MagicArgumentParser] = {}
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse would exit the kernel's process
-        raise _Usage(f"{self.prog}: {message}\n{self.format_usage().strip()}")
-
-    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        raise _Help(message or "")
-
-
-class _Help(Exception):
-    """--help was printed."""
-
-
-def _parsers() -> dict[str, argparse.ArgumentParser]:
-    made: dict[str, argparse.ArgumentParser] = {}
-
-    def parser(name: str, description: str) -> argparse.ArgumentParser:
-        p = _Parser(prog=f"%glove {name}", description=description, add_help=True)
+    def parser(name: str, description: str) -> MagicArgumentParser:
+        p = MagicArgumentParser(prog=f"%glove {name}", description=description,
+                                formatter_class=argparse.HelpFormatter)
+        p.add_argument("-h", "--help", action="store_true", help="show this help")
         if name != "show":
             p.add_argument("--on", metavar="VAR", help="act on VAR's session")
         made[name] = p
         return p
 
     p = parser("show", "Open the click-to-rewrite widget on a variable's tree.")
-    p.add_argument("var", help="the variable holding the tree (e.g. model)")
+    p.add_argument("var", nargs="?", help="the variable holding the tree (e.g. model)")
     p.add_argument("--plain", action="store_true",
                    help="use stock ipywidgets controls (no JupyterLab extension needed)")
     p.add_argument("--budget", type=int, default=150, help="graph node budget (default 150)")
     p = parser("apply", "Apply a rule: NAME or NAME?param=value&param2=value2.")
-    p.add_argument("uri", help="rule name or URI, e.g. torch.bn_to_gn?groups=8")
+    p.add_argument("uri", nargs="?", help="rule name or URI, e.g. torch.bn_to_gn?groups=8")
     p.add_argument("--at", nargs="+", metavar="PATH", help="apply only at these paths")
     parser("undo", "Undo the last step.")
     parser("redo", "Redo the last undone step.")
@@ -78,6 +67,11 @@ def _parsers() -> dict[str, argparse.ArgumentParser]:
     return made
 
 
+# Positional arguments a subcommand cannot run without (optional in the parser so
+# that `%glove show --help` prints help instead of complaining first).
+_REQUIRED = {"show": "var", "apply": "uri"}
+
+
 def sessions_of(shell: Any) -> dict[str, Session]:
     """The sessions `%glove` keeps for a shell, by variable name."""
     return _state(shell)["sessions"]
@@ -91,14 +85,25 @@ def _state(shell: Any) -> dict[str, Any]:
     return state
 
 
-class GloveMagics:
-    """The `%glove` line magic bound to one IPython shell."""
+@magics_class
+class GloveMagics(Magics):
+    """The `%glove` line magic: IPython's Magics, one MagicArgumentParser per subcommand."""
 
     def __init__(self, shell: Any) -> None:
-        self.shell = shell
+        super().__init__(shell)
+        self.shell: Any = shell  # Magics types it Optional; %glove is always bound to one
         self.parsers = _parsers()
 
+    @line_magic
+    def glove(self, line: str) -> Any:
+        """Run one `%glove SUBCOMMAND ...` line (`%glove --help` lists them)."""
+        return self.run_line(line)
+
     def __call__(self, line: str) -> Any:
+        """Run one `%glove ...` line (as `%glove` does)."""
+        return self.run_line(line)
+
+    def run_line(self, line: str) -> Any:
         """Run one `%glove ...` line.
 
         A user mistake raises IPython's UsageError: the notebook shows one
@@ -107,29 +112,34 @@ class GloveMagics:
         """
         try:
             return self._run(line)
-        except _Help as shown:
-            if str(shown):
-                print(str(shown))
-        except (_Usage, GloveError) as exc:
+        except GloveError as exc:
             raise UsageError(f"glove: {exc}") from None
-        return None
+        except UsageError as exc:
+            raise UsageError(f"glove: {exc}") from None
 
     def _run(self, line: str) -> Any:
         try:
-            words = shlex.split(line)
+            words = arg_split(line, strict=True)
         except ValueError as exc:
-            raise _Usage(f"cannot parse {line!r}: {exc}") from None
+            raise UsageError(f"cannot parse {line!r}: {exc}") from None
         if not words or words[0] in ("-h", "--help", "help"):
             print(_HELP)
             return None
         command, rest = words[0], words[1:]
         parser = self.parsers.get(command)
         if parser is None:
-            raise _Usage(f"unknown subcommand {command!r}.\n\n{_HELP}")
-        if "-h" in rest or "--help" in rest:
+            raise UsageError(f"unknown subcommand {command!r}.\n\n{_HELP}")
+        try:
+            args = parser.parse_args(rest)
+        except UsageError as exc:
+            raise UsageError(f"{parser.prog}: {exc}\n{parser.format_usage().strip()}") from None
+        if args.help:
             print(parser.format_help())
             return None
-        args = parser.parse_args(rest)
+        required = _REQUIRED.get(command)
+        if required is not None and getattr(args, required) is None:
+            raise UsageError(f"{parser.prog}: the following arguments are required: "
+                             f"{required}\n{parser.format_usage().strip()}")
         return getattr(self, "_" + command)(args)
 
     # -- subcommands ------------------------------------------------------------
@@ -220,7 +230,7 @@ class GloveMagics:
     # -- helpers ------------------------------------------------------------------
     def _session_for_variable(self, var: str) -> Session:
         if var not in self.shell.user_ns:
-            raise _Usage(f"there is no variable {var!r} in this notebook; define it first "
+            raise UsageError(f"there is no variable {var!r} in this notebook; define it first "
                          f"(e.g. {var} = MyModel(...)) and run %glove show {var}")
         value = self.shell.user_ns[var]
         sessions = sessions_of(self.shell)
@@ -239,7 +249,7 @@ class GloveMagics:
             return var, sessions[var]
         current = _state(self.shell)["current"]
         if current is None:
-            raise _Usage("no current session: run %glove show VAR first (or pass --on VAR)")
+            raise UsageError("no current session: run %glove show VAR first (or pass --on VAR)")
         return current, sessions[current]
 
 
@@ -259,5 +269,4 @@ def _front_end_available() -> bool:
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register `%glove` with an IPython shell (`%load_ext glove_lab`)."""
-    magics = GloveMagics(ipython)
-    ipython.register_magic_function(magics, magic_kind="line", magic_name="glove")
+    ipython.register_magics(GloveMagics(ipython))

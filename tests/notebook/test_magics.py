@@ -155,3 +155,24 @@ def test_session_log_of_a_magic_session_loads_back(shell, tmp_path):
     session.save(tmp_path / "log.json")
     assert json.loads((tmp_path / "log.json").read_text())["steps"][0]["rule"] == "nbtest.widen"
     assert gl.eq(gl.Session.load(tmp_path / "log.json", small_net()).tree, session.tree)
+
+
+def test_glove_is_registered_as_ipython_magics_with_one_parser_per_subcommand(shell):
+    from IPython.core.magic_arguments import MagicArgumentParser
+
+    from glove_lab.notebook import GloveMagics
+
+    registered = shell.magics_manager.registry["GloveMagics"]
+    assert isinstance(registered, GloveMagics)
+    assert shell.magics_manager.magics["line"]["glove"].__self__ is registered
+    assert all(isinstance(p, MagicArgumentParser) for p in registered.parsers.values())
+
+
+@pytest.mark.parametrize("line, needed", [("show", "var"), ("apply", "uri"),
+                                          ("apply --at blocks[0]", "uri")])
+def test_a_missing_argument_is_a_usage_error_with_the_usage_line(shell, line, needed):
+    with pytest.raises(UsageError) as caught:
+        glove(shell, line)
+    message = str(caught.value)
+    assert f"required: {needed}" in message and "usage: %glove" in message
+    assert shell.user_ns["net"] is not None and not sessions_of(shell)
