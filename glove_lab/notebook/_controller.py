@@ -116,7 +116,7 @@ class Controller:
             text = {k: v for k, v in given.items() if isinstance(v, str)}
             values = {k: v for k, v in given.items() if not isinstance(v, str)}
             uri = rule + ("&" if "?" in rule else "?") + urlencode(text) if text else rule
-            step = self.session.apply(uri, at=at, **values)
+            step = self.session.apply(uri, at=at, params=values)
         except GloveError as exc:
             self.error = str(exc)
             return False
@@ -161,7 +161,8 @@ class Controller:
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             value = text
         try:
-            step = self.session.apply("glove.rebind", at=[as_path(path)], values={key: value})
+            step = self.session.apply("glove.rebind", at=[as_path(path)],
+                                      params={"values": {key: value}})
         except GloveError as exc:
             self.error = str(exc)
             return False

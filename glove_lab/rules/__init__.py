@@ -1,6 +1,14 @@
 """The rules layer: named, parameterised rewrites, their registry, and applying them."""
 
-from glove_lab.rules._apply import Outcome, apply, apply_rule, parse_uri, resolve, rules
+from glove_lab.rules._apply import (
+    Outcome,
+    apply,
+    apply_rule,
+    merge_params,
+    parse_uri,
+    resolve,
+    rules,
+)
 from glove_lab.rules._builtin import BUILTIN_RULES
 from glove_lab.rules._match import Match
 from glove_lab.rules._params import Param
@@ -13,10 +21,11 @@ from glove_lab.rules._registry import (
     require_rules,
     unregister_rule,
 )
-from glove_lab.rules._rule import Rule, RuleContext, rule
+from glove_lab.rules._rule import Rule, RuleContext, check_rule_name, is_rule_name, rule
 
 __all__ = [
     "BUILTIN_RULES", "ENTRY_POINT_GROUP", "Match", "Outcome", "Param", "Rule", "RuleContext",
-    "all_rules", "apply", "apply_rule", "load_entry_points", "lookup", "parse_uri",
-    "register_rule", "require_rules", "resolve", "rule", "rules", "unregister_rule",
+    "all_rules", "apply", "apply_rule", "check_rule_name", "is_rule_name", "load_entry_points",
+    "lookup", "merge_params", "parse_uri", "register_rule", "require_rules", "resolve", "rule",
+    "rules", "unregister_rule",
 ]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError
 from glove_lab.rules._registry import all_rules, lookup
-from glove_lab.rules._rule import Rule, RuleContext
+from glove_lab.rules._rule import Rule, RuleContext, check_rule_name
 from glove_lab.tree import (
     KeyPath,
     PathLike,
@@ -21,7 +21,7 @@ from glove_lab.tree import (
     map_nodes,
 )
 
-__all__ = ["apply", "apply_rule", "resolve", "rules", "Outcome", "parse_uri"]
+__all__ = ["apply", "apply_rule", "merge_params", "resolve", "rules", "Outcome", "parse_uri"]
 
 
 @dataclass(frozen=True)
@@ -37,31 +37,37 @@ class Outcome:
 
 
 def apply(tree: Any, rule_or_uri: Rule | str, at: PathLike | Iterable[PathLike] | None = None,
-          strict: bool = True, **params: Any) -> Any:
+          strict: bool = True, params: Mapping[str, Any] | None = None,
+          **keyword_params: Any) -> Any:
     """A new tree with the rule applied to the outermost matching nodes (or those `at`).
 
     `rule_or_uri` is a Rule, a registered name, or `"name?k=v&k2=v2"` (URI
-    values are converted by the parameters' type hints). Raises PathError for
-    an `at` path that does not exist, NoMatchError when an `at` node does not
-    match or (strict) nothing matches, RuleError when the action raises;
-    the input tree is never modified.
+    values are converted by the parameters' type hints). Rule parameters go
+    in `params={"name": value}`, which no parameter name can collide with
+    (`params={"strict": 5, "at": 1}`); as a shorthand, parameters whose names
+    are not `at`, `strict` or `params` may also be given as keywords.
+    Raises PathError for an `at` path that does not exist, NoMatchError when
+    an `at` node does not match or (strict) nothing matches, RuleError when
+    the action raises; the input tree is never modified.
     """
-    return apply_rule(tree, rule_or_uri, at=at, strict=strict, _record_changes=False,
-                      **params).tree
+    return apply_rule(tree, rule_or_uri, at=at, strict=strict, params=params,
+                      _record_changes=False, **keyword_params).tree
 
 
 def apply_rule(tree: Any, rule_or_uri: Rule | str,
                at: PathLike | Iterable[PathLike] | None = None, strict: bool = True,
-               *, _record_changes: bool = True, **params: Any) -> Outcome:
+               params: Mapping[str, Any] | None = None, *, _record_changes: bool = True,
+               **keyword_params: Any) -> Outcome:
     """Like `apply`, returning an Outcome with the matched and changed paths.
 
     (`apply` passes `_record_changes=False`: it returns only the tree, so the
     diff that finds the changed paths is skipped.)
     """
     rule, uri_params = resolve(rule_or_uri)
-    merged = {**uri_params, **params}
+    given = merge_params(rule, params, keyword_params)
+    merged = {**uri_params, **given}
     # URI values are text to parse by type hint; keyword values are Python values.
-    values = rule.convert(merged, text=uri_params.keys() - params.keys())
+    values = rule.convert(merged, text=uri_params.keys() - given.keys())
     targets = _targets(tree, rule, at, strict)
     pending: dict[KeyPath, Any] = {}
     for path, node in targets:
@@ -93,6 +99,27 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
     return Outcome(new_tree, rule, values, paths, tuple(p for p, _ in targets), changed)
 
 
+def merge_params(rule: Rule, params: Mapping[str, Any] | None,
+                 keyword_params: Mapping[str, Any]) -> dict[str, Any]:
+    """One dict of a rule's parameters from the `params=` channel and the keyword shorthand."""
+    if params is None:
+        return dict(keyword_params)
+    if not isinstance(params, Mapping):
+        raise RuleError(
+            f"rule {rule.name!r}: params= takes a mapping of parameter names to values, got "
+            f"{type(params).__name__}; a rule parameter named 'params' goes inside it: "
+            "params={'params': ...}"
+        )
+    twice = sorted(set(params) & set(keyword_params))
+    if twice:
+        raise RuleError(f"rule {rule.name!r}: parameter {twice[0]!r} given both in params= "
+                        "and as a keyword")
+    bad = [key for key in params if not isinstance(key, str)]
+    if bad:
+        raise RuleError(f"rule {rule.name!r}: parameter names are strings, got {bad[0]!r}")
+    return {**params, **keyword_params}
+
+
 def resolve(rule_or_uri: Rule | str) -> tuple[Rule, dict[str, str]]:
     """The Rule for a Rule, a name or a URI, and the URI's (unconverted) parameters."""
     if isinstance(rule_or_uri, Rule):
@@ -104,15 +131,18 @@ def resolve(rule_or_uri: Rule | str) -> tuple[Rule, dict[str, str]]:
 
 
 def parse_uri(uri: str) -> tuple[str, dict[str, str]]:
-    """Split `"name?k=v&k2=v2"` into the name and a dict of string values."""
-    parts = urlsplit(uri.strip())
-    name = (parts.scheme + ":" if parts.scheme and parts.netloc else "") + parts.path
-    if parts.scheme and not parts.netloc:
-        name = uri.strip().split("?", 1)[0]
+    """Split `"name?k=v&k2=v2"` into the name and a dict of string values.
+
+    The name must be a rule name (dot-separated identifiers), so nothing in it
+    is cut or rewritten: `"a#b"` or a tab in the name is refused, never read as `a`.
+    Values are percent-decoded; everything after the first `?` is the query.
+    """
+    name, _, query = uri.partition("?")
     if not name:
         raise RuleError(f"no rule name in {uri!r}; expected 'name?param=value&...'")
+    check_rule_name(name)
     try:
-        pairs = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
     except ValueError as exc:
         raise RuleError(f"malformed parameters in {uri!r}: {exc}") from None
     params: dict[str, str] = {}

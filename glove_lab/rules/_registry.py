@@ -12,7 +12,7 @@ from importlib import metadata
 from typing import Any
 
 from glove_lab.errors import RuleError
-from glove_lab.rules._rule import Rule
+from glove_lab.rules._rule import Rule, check_rule_name
 
 __all__ = ["register_rule", "unregister_rule", "lookup", "all_rules", "ENTRY_POINT_GROUP"]
 
@@ -41,6 +41,7 @@ def unregister_rule(name: str) -> None:
 
 def lookup(name: str) -> Rule:
     """The registered rule called `name`; loads entry points on a miss; RuleError if unknown."""
+    check_rule_name(name)
     found = _RULES.get(name)
     if found is None:
         load_entry_points()

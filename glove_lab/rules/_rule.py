@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import unicodedata
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -11,7 +12,27 @@ from glove_lab.rules._match import Match
 from glove_lab.rules._params import Param, convert, params_of
 from glove_lab.tree import KeyPath, PathLike, as_path, get
 
-__all__ = ["Rule", "RuleContext", "rule"]
+__all__ = ["Rule", "RuleContext", "rule", "is_rule_name", "check_rule_name"]
+
+
+def is_rule_name(name: object) -> bool:
+    """True for a rule name: dot-separated identifiers (`team_b.ghost_conv`).
+
+    Nothing else is allowed, so a name survives URIs, code and JSON unchanged
+    (no `#`, `?`, spaces, tabs, no-break spaces or line separators, and no
+    characters Unicode normalization would rewrite).
+    """
+    return (isinstance(name, str) and bool(name)
+            and all(part.isidentifier() for part in name.split("."))
+            and unicodedata.normalize("NFKC", name) == name)
+
+
+def check_rule_name(name: object) -> str:
+    """`name` if it is a rule name, else RuleError saying what a rule name is."""
+    if not is_rule_name(name):
+        raise RuleError(f"{name!r} is not a rule name: use dot-separated identifiers, "
+                        "e.g. 'team_b.ghost_conv' (letters, digits and _ in each part)")
+    return str(name)
 
 
 class Rule:
@@ -31,9 +52,7 @@ class Rule:
 
     def __init__(self, name: str, function: Callable[..., Any], on: Match | None = None,
                  doc: str | None = None) -> None:
-        if not isinstance(name, str) or not name or any(c in name for c in "?&= \n"):
-            raise RuleError(f"a rule name must be a non-empty string without spaces or ?&=, "
-                            f"got {name!r}")
+        check_rule_name(name)
         if not callable(function):
             raise RuleError(f"rule {name!r}: the action must be callable, got {function!r}")
         self.name = name

@@ -81,8 +81,8 @@ def _step_line(step: Step, name: str, writer: CodeWriter, width: int) -> str:
     arguments = [name, repr(step.rule)]
     if step.paths is not None:
         arguments.append(f"at={list(step.paths)!r}")
-    for key, value in step.params.items():
-        arguments.append(f"{key}={writer.expression(value, width, 4)}")
+    if step.params:  # a dict, never keywords: no parameter name can collide with apply's own
+        arguments.append(f"params={writer.expression(step.params, width, 4)}")
     line = f"{name} = gl.apply({', '.join(arguments)})"
     if len(line) <= width:
         return line

@@ -86,10 +86,15 @@ class Session:
 
     # -- editing -------------------------------------------------------------
     def apply(self, rule: Rule | str, at: PathLike | Iterable[PathLike] | None = None,
-              **params: Any) -> Step:
-        """Apply a rule (strictly) and record it; on error nothing changes."""
+              params: Mapping[str, Any] | None = None, **keyword_params: Any) -> Step:
+        """Apply a rule (strictly) and record it; on error nothing changes.
+
+        Rule parameters go in `params={...}` (any name, `at` and `params`
+        included) or, for names that do not collide, as keywords.
+        """
         start = time.perf_counter()
-        outcome = apply_rule(self.tree, rule, at=at, strict=True, **params)
+        outcome = apply_rule(self.tree, rule, at=at, strict=True, params=params,
+                             **keyword_params)
         step = Step(
             rule=outcome.rule.name,
             params=outcome.params,
@@ -105,12 +110,13 @@ class Session:
 
     def replace(self, path: PathLike, value: Any) -> Step:
         """Replace the node at `path` (a `glove.replace` step)."""
-        return self.apply("glove.replace", at=[path], value=value)
+        return self.apply("glove.replace", at=[path], params={"value": value})
 
     def rebind(self, values: Mapping[PathLike, Any]) -> Step:
         """Set several fields at once (a `glove.rebind` step at the root)."""
         return self.apply("glove.rebind", at=[""],
-                          values={str(KeyPath.parse(k)): v for k, v in values.items()})
+                          params={"values": {str(KeyPath.parse(k)): v
+                                             for k, v in values.items()}})
 
     def remove(self, path: PathLike) -> Step:
         """Remove an element from its parent container (a `glove.remove` step)."""
@@ -118,11 +124,12 @@ class Session:
 
     def insert(self, path: PathLike, value: Any, position: str = "after") -> Step:
         """Insert `value` before or after the sequence element at `path`."""
-        return self.apply("glove.insert", at=[path], value=value, position=position)
+        return self.apply("glove.insert", at=[path],
+                          params={"value": value, "position": position})
 
     def wrap(self, path: PathLike, wrapper: Any, key: str = "") -> Step:
         """Wrap the node at `path` in `wrapper` (a `glove.wrap` step)."""
-        return self.apply("glove.wrap", at=[path], wrapper=wrapper, key=key)
+        return self.apply("glove.wrap", at=[path], params={"wrapper": wrapper, "key": key})
 
     def undo(self) -> Step | None:
         """Step back one version (O(1)); returns the undone step, or None at the start."""
@@ -192,7 +199,7 @@ class Session:
         for number, entry in enumerate(steps, start=1):
             params = from_json(entry["params"])
             try:
-                session.apply(entry["rule"], at=entry["paths"], **params)
+                session.apply(entry["rule"], at=entry["paths"], params=params)
             except GloveError as exc:
                 where = "everywhere" if entry["paths"] is None else f"at {entry['paths']}"
                 raise type(exc)(

@@ -148,7 +148,7 @@ def test_click_apply_undo_redo_export_reproduces_the_model(page, lab):
     page.locator(".glove-export").click()
     expect(cells(page)).to_have_count(count + 1, timeout=TIMEOUT)
     exported = cells(page).nth(2).locator(".jp-InputArea-editor").inner_text()
-    assert "gl.apply(net, 'e2e.widen', at=['blocks[1].conv'], factor=3)" in exported
+    assert "gl.apply(net, 'e2e.widen', at=['blocks[1].conv'], params={'factor': 3})" in exported
     assert "net = gl.rebind(net, {'blocks[0].conv.kernel': 5})" in exported
     page.screenshot(path=str(ARTIFACTS / "03-exported-cell.png"))
 

@@ -53,13 +53,14 @@ def test_export_writes_one_line_per_step(session):
 
 def test_export_writes_an_everywhere_step_without_at(session):
     session.apply("fixtures.widen", factor=3)
-    assert step_lines(session.export()) == ["net = gl.apply(net, 'fixtures.widen', factor=3)"]
+    assert step_lines(session.export()) == [
+        "net = gl.apply(net, 'fixtures.widen', params={'factor': 3})"]
 
 
 def test_export_writes_a_selection_step_with_its_paths(session):
     session.apply("fixtures.swap_act", at=["blocks[0].act"], to="silu")
     assert step_lines(session.export()) == [
-        "net = gl.apply(net, 'fixtures.swap_act', at=['blocks[0].act'], to='silu')"]
+        "net = gl.apply(net, 'fixtures.swap_act', at=['blocks[0].act'], params={'to': 'silu'})"]
 
 
 def test_export_leaves_out_undone_steps(session):

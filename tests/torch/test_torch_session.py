@@ -34,7 +34,7 @@ def test_export_imports_the_torch_rules_module():
     source = _session(SmallCNN()).export()
 
     assert "import glove_lab.torch.rules" in source
-    assert "gl.apply(model, 'torch.bn_to_gn', groups=8)" in source
+    assert "gl.apply(model, 'torch.bn_to_gn', params={'groups': 8})" in source
     assert "Linear(in_features=32, out_features=10)" in source
 
 
