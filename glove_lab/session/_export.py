@@ -26,7 +26,8 @@ def export_steps(steps: Sequence[Step], name: str, width: int = 88) -> str:
         elif not step.rule.startswith("glove."):
             rule_modules.add(step.module)
         rule_modules.update(_annotation_modules(step.rule))
-        body.append(_step_line(step, name, writer, width))
+        line = _step_line(step, name, writer, width)
+        body.append(writer.take_prelude() + line)
     lines = [f"# glove_lab session {name!r}: {len(steps)} step{'s' if len(steps) != 1 else ''}",
              "import glove_lab as gl"]
     lines += [f"import {module}" for module in sorted(rule_modules)]

@@ -101,3 +101,14 @@ def test_a_qualname_python_would_normalize_is_refused_naming_the_path():
 def test_to_code_refuses_a_name_that_source_cannot_assign(name):
     with pytest.raises(gl.GloveError, match="identifier"):
         gl.to_code([1], name=name)
+
+
+def test_a_session_step_with_a_value_nested_beyond_the_parser_limit_exports():
+    deep: object = 1
+    for _ in range(250):
+        deep = [deep]
+    session = gl.Session({"a": 0}, name="net")
+    session.replace("a", deep)
+    namespace: dict = {"net": {"a": 0}}
+    exec(compile(session.export(), "<export>", "exec"), namespace)
+    assert gl.eq(namespace["net"], session.tree)
