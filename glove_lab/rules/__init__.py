@@ -8,9 +8,10 @@ from glove_lab.rules._apply import (
     parse_uri,
     resolve,
     rules,
+    skipped_text,
 )
 from glove_lab.rules._builtin import BUILTIN_RULES
-from glove_lab.rules._match import Match
+from glove_lab.rules._match import Match, Verdict, extra_behaviour
 from glove_lab.rules._params import Param
 from glove_lab.rules._registry import (
     ENTRY_POINT_GROUP,
@@ -25,7 +26,7 @@ from glove_lab.rules._rule import Rule, RuleContext, check_rule_name, is_rule_na
 
 __all__ = [
     "BUILTIN_RULES", "ENTRY_POINT_GROUP", "Match", "Outcome", "Param", "Rule", "RuleContext",
-    "all_rules", "apply", "apply_rule", "check_rule_name", "is_rule_name", "load_entry_points",
-    "lookup", "merge_params", "parse_uri", "register_rule", "require_rules", "resolve", "rule",
-    "rules", "unregister_rule",
+    "Verdict", "all_rules", "apply", "apply_rule", "check_rule_name", "extra_behaviour",
+    "is_rule_name", "load_entry_points", "lookup", "merge_params", "parse_uri", "register_rule",
+    "require_rules", "resolve", "rule", "rules", "skipped_text", "unregister_rule",
 ]

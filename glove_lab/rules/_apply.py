@@ -21,7 +21,8 @@ from glove_lab.tree import (
     map_nodes,
 )
 
-__all__ = ["apply", "apply_rule", "merge_params", "resolve", "rules", "Outcome", "parse_uri"]
+__all__ = ["apply", "apply_rule", "merge_params", "resolve", "rules", "Outcome", "parse_uri",
+           "skipped_text"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Outcome:
     paths: tuple[KeyPath, ...] | None  # the requested paths; None means everywhere
     matched: tuple[KeyPath, ...]  # the nodes the action ran on
     changed: tuple[KeyPath, ...] = field(default=())  # minimal changed paths (gl.diff)
+    # Candidates the rule left alone: (path, type name, reason), in traversal order.
+    skipped: tuple[tuple[KeyPath, str, str], ...] = field(default=())
 
 
 def apply(tree: Any, rule_or_uri: Rule | str, at: PathLike | Iterable[PathLike] | None = None,
@@ -68,7 +71,7 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
     merged = {**uri_params, **given}
     # URI values are text to parse by type hint; keyword values are Python values.
     values = rule.convert(merged, text=uri_params.keys() - given.keys())
-    targets = _targets(tree, rule, at, strict)
+    targets, skipped = _targets(tree, rule, at, strict)
     pending: dict[KeyPath, Any] = {}
     for path, node in targets:
         context = RuleContext(tree, path, rule, pending)
@@ -96,7 +99,8 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
     changed = (tuple(change.path for change in diff(tree, new_tree))
                if pending and _record_changes else ())
     paths = None if at is None else tuple(path for path, _ in targets)
-    return Outcome(new_tree, rule, values, paths, tuple(p for p, _ in targets), changed)
+    return Outcome(new_tree, rule, values, paths, tuple(p for p, _ in targets), changed,
+                   tuple((p, type(n).__name__, reason) for p, n, reason in skipped))
 
 
 def merge_params(rule: Rule, params: Mapping[str, Any] | None,
@@ -165,19 +169,21 @@ def rules(tree: Any = None, at: PathLike | None = None) -> list[Rule]:
         return [r for r in everything if r.on.exists(tree)]
     path = as_path(at)
     node = get(tree, path)
-    return [r for r in everything if r.on.matches(path, node)]
+    return [r for r in everything if r.on.decide(tree, path, node) is True]
 
 
-def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None,
-             strict: bool) -> list[tuple[KeyPath, Any]]:
+def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None, strict: bool
+             ) -> tuple[list[tuple[KeyPath, Any]], list[tuple[KeyPath, Any, str]]]:
+    """The nodes to rewrite (outermost first) and the candidates left alone, with reasons."""
     if at is None:
-        candidates = rule.on.select(tree)
+        candidates, skipped = rule.on.survey(tree)
         if strict and not candidates:
+            left_alone = f"; it leaves alone {skipped_text(skipped)}" if skipped else ""
             raise NoMatchError(
-                f"rule {rule.name!r} matches nothing in this tree ({rule.on!r}); pass "
-                "strict=False to allow a no-op"
+                f"rule {rule.name!r} matches nothing in this tree ({rule.on!r}){left_alone}; "
+                "pass strict=False to allow a no-op"
             )
-        return _outermost(candidates)
+        return _outermost(candidates), skipped
     requested = [at] if isinstance(at, (str, KeyPath)) else list(at)
     if not requested:
         raise PathError(f"rule {rule.name!r}: at= was given no paths")
@@ -185,10 +191,13 @@ def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None,
     for raw in requested:
         path = as_path(raw)
         node = get(tree, path)  # PathError names the missing key
-        if not rule.on.matches(path, node):
+        verdict = rule.on.decide(tree, path, node)
+        if verdict is not True:
+            why = (f"it leaves this {type(node).__name__} alone: {verdict}" if verdict
+                   else f"it applies to {rule.on!r}")
             raise NoMatchError(
                 f"rule {rule.name!r} does not match the node at {describe_path(path)} "
-                f"({type(node).__name__}); it applies to {rule.on!r}"
+                f"({type(node).__name__}); {why}"
             )
         chosen.append((path, node))
     if len(chosen) > 1:  # one path needs no ordering, and no index of the tree
@@ -198,7 +207,19 @@ def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None,
     for item in chosen:
         if not deduplicated or deduplicated[-1][0] != item[0]:
             deduplicated.append(item)
-    return _outermost(deduplicated)
+    return _outermost(deduplicated), []
+
+
+def skipped_text(skipped: Iterable[tuple[Any, Any, str]]) -> str:
+    """`"3 BatchNormAct2d (subclass with extra behaviour ...)"`: candidates left alone, grouped.
+
+    Takes `(path, node or type name, reason)` triples.
+    """
+    groups: dict[tuple[str, str], int] = {}
+    for _, node, reason in skipped:
+        name = node if isinstance(node, str) else type(node).__name__
+        groups[(name, reason)] = groups.get((name, reason), 0) + 1
+    return "; ".join(f"{count} {name}: {reason}" for (name, reason), count in groups.items())
 
 
 def _outermost(candidates: list[tuple[KeyPath, Any]]) -> list[tuple[KeyPath, Any]]:

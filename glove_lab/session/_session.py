@@ -104,6 +104,7 @@ class Session:
             time=time.time(),
             module=outcome.rule.module,
             duration=time.perf_counter() - start,
+            skipped=tuple((str(p), name, reason) for p, name, reason in outcome.skipped),
         )
         self._push(outcome.tree, step)
         return step

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from glove_lab.rules import skipped_text
 from glove_lab.tree import short_repr
 
 __all__ = ["Step"]
@@ -15,7 +16,9 @@ class Step:
     """A rule applied once: its name, parameters, where, and what changed.
 
     `paths` is None for a step applied everywhere (replay matches afresh),
-    else the selected paths (replay uses them).
+    else the selected paths (replay uses them). `skipped` lists the nodes
+    the rule left alone as `(path, type name, reason)` (an unknown subclass
+    with extra behaviour); the summary reports them.
     """
 
     rule: str
@@ -26,6 +29,7 @@ class Step:
     time: float = 0.0
     module: str = "__main__"
     duration: float = field(default=0.0, compare=False)
+    skipped: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
     @property
     def everywhere(self) -> bool:
@@ -44,7 +48,10 @@ class Step:
         if self.paths is not None and len(self.paths) > 3:
             where += f" (+{len(self.paths) - 3})"
         n = len(self.changed_paths)
-        return f"{self.rule}({params}) {where}: {n} change{'s' if n != 1 else ''}"
+        text = f"{self.rule}({params}) {where}: {n} change{'s' if n != 1 else ''}"
+        if self.skipped:
+            text += f"; skipped {skipped_text(self.skipped)}"
+        return text
 
     def __str__(self) -> str:
         return self.summary()

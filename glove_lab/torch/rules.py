@@ -11,15 +11,17 @@ the same objects.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal, TypeVar, cast
 
 from torch import nn
 
 from glove_lab.errors import RuleError
-from glove_lab.rules import Match, RuleContext, rule
+from glove_lab.rules import Match, RuleContext, Verdict, extra_behaviour, rule
 from glove_lab.torch._layers import layer_spec
+from glove_lab.torch._reads import missing_reads
 from glove_lab.torch._residual import Residual
-from glove_lab.tree import KeyPath, children_of, get, tags_of
+from glove_lab.tree import KeyPath, children_of, get, tag_origin, tags_of
 
 __all__ = [
     "ACTIVATIONS", "add_dropout", "bn_to_gn", "depthwise_separable", "preserves_shape",
@@ -57,7 +59,38 @@ def _elementwise(node: Any) -> bool:
     return not isinstance(node, _AXIS_NONLINEARITIES)
 
 
-@rule("torch.bn_to_gn", on=Match(type=_BATCH_NORMS))
+class LayerMatch(Match):
+    """Standard layers a built-in rule replaces, and only where the replacement fits.
+
+    Subclasses with extra behaviour (timm's `BatchNormAct2d`, ConvNeXt's
+    channels-first `LayerNorm2d`) are left alone and reported (`subclasses=
+    "plain"`), and so is a place whose ancestors read an attribute of the
+    layer the replacement lacks (`ViTModel` reads `...projection.weight.dtype`).
+    """
+
+    def __init__(self, *, replacement: Callable[[], nn.Module], tag: str | None = None,
+                 type: Any = None, where: Callable[[Any], bool] | None = None,
+                 subclasses: Any = "plain") -> None:
+        super().__init__(tag=tag, type=type, where=where, subclasses=subclasses)
+        self._make = replacement
+        self._prototype: nn.Module | None = None
+
+    def decide(self, tree: Any, path: KeyPath, node: Any) -> Verdict:
+        verdict = super().decide(tree, path, node)
+        if verdict is not True or tree is None or not path:
+            return verdict
+        return missing_reads(tree, path, self._has, type(self._replacement()).__name__) or True
+
+    def _replacement(self) -> nn.Module:
+        if self._prototype is None:
+            self._prototype = self._make()
+        return self._prototype
+
+    def _has(self, attribute: str) -> bool:
+        return hasattr(self._replacement(), attribute)
+
+
+@rule("torch.bn_to_gn", on=LayerMatch(type=_BATCH_NORMS, replacement=lambda: nn.GroupNorm(1, 1)))
 def bn_to_gn(node: nn.modules.batchnorm._BatchNorm, groups: int = 32) -> nn.GroupNorm:
     """Replace a BatchNorm by a GroupNorm of at most `groups` groups that divide its channels.
 
@@ -76,7 +109,8 @@ def bn_to_gn(node: nn.modules.batchnorm._BatchNorm, groups: int = 32) -> nn.Grou
     return _like(norm, node)
 
 
-@rule("torch.swap_activation", on=Match(tag="nonlinearity", where=_elementwise))
+@rule("torch.swap_activation",
+      on=LayerMatch(tag="nonlinearity", where=_elementwise, replacement=nn.Module))
 def swap_activation(node: nn.Module, to: Activation = "gelu") -> nn.Module:
     """Replace an elementwise activation (ReLU, GELU, SiLU, ...) by another one."""
     make = ACTIVATIONS.get(to)
@@ -89,7 +123,8 @@ def swap_activation(node: nn.Module, to: Activation = "gelu") -> nn.Module:
 
 
 @rule("torch.depthwise_separable",
-      on=Match(type=nn.Conv2d, where=lambda c: c.groups == 1 and max(c.kernel_size) > 1))
+      on=LayerMatch(type=nn.Conv2d, where=lambda c: c.groups == 1 and max(c.kernel_size) > 1,
+                    replacement=nn.Sequential))
 def depthwise_separable(node: nn.Conv2d) -> nn.Sequential:
     """Split a full KxK convolution into a depthwise KxK and a pointwise 1x1 convolution.
 
@@ -108,7 +143,8 @@ def depthwise_separable(node: nn.Conv2d) -> nn.Sequential:
     return _like(nn.Sequential(depthwise, pointwise), node)
 
 
-@rule("torch.add_dropout", on=Match(tag="nonlinearity", where=_elementwise))
+@rule("torch.add_dropout",
+      on=LayerMatch(tag="nonlinearity", where=_elementwise, replacement=nn.Sequential))
 def add_dropout(node: nn.Module, p: float = 0.1) -> nn.Sequential:
     """Follow an activation by dropout: it becomes `Sequential(activation, Dropout(p))`."""
     if not 0.0 <= p < 1.0:
@@ -130,16 +166,19 @@ def preserves_shape(module: Any) -> bool:
             and signature[0] is not None and signature[0] == signature[1])
 
 
-class _ShapePreservingBlock(Match):
+class _ShapePreservingBlock(LayerMatch):
     """Modules `preserves_shape` accepts, except the internals of a layer (MHA's out_proj)."""
 
     def __init__(self) -> None:
-        super().__init__(type=nn.Module,
-                         where=lambda m: not isinstance(m, Residual) and preserves_shape(m))
+        super().__init__(type=nn.Module, subclasses=True,
+                         where=lambda m: not isinstance(m, Residual) and preserves_shape(m),
+                         replacement=lambda: Residual(nn.Identity()))
 
-    def select(self, tree: Any) -> list[tuple[KeyPath, Any]]:
-        return [(path, node) for path, node in super().select(tree)
-                if not (path and _is_layer(get(tree, path.parent)))]
+    def decide(self, tree: Any, path: KeyPath, node: Any) -> Verdict:
+        if not isinstance(node, nn.Module) or (
+                path and tree is not None and _is_layer(get(tree, path.parent))):
+            return False
+        return super().decide(tree, path, node)
 
     def __repr__(self) -> str:
         return "Match(shape-preserving block with weights)"
@@ -149,7 +188,6 @@ def _is_layer(module: Any) -> bool:
     # A layer with a LayerSpec (MultiheadAttention) may read its submodules' weights directly.
     return isinstance(module, nn.Module) and not isinstance(module, Residual) and (
         layer_spec(type(module)) is not None)
-
 
 @rule("torch.residual", on=_ShapePreservingBlock())
 def residual(node: nn.Module) -> Residual:
@@ -161,11 +199,14 @@ class _LinearFollowedByLinear(Match):
     """Linear layers that another Linear follows later in the same Sequential."""
 
     def __init__(self) -> None:
-        super().__init__(type=nn.Linear)
+        super().__init__(type=nn.Linear, subclasses="plain")
 
-    def select(self, tree: Any) -> list[tuple[KeyPath, Any]]:
-        return [(path, node) for path, node in super().select(tree)
-                if path and _following_layers(tree, path, node)[1] is not None]
+    def decide(self, tree: Any, path: KeyPath, node: Any) -> Verdict:
+        verdict = super().decide(tree, path, node)
+        if verdict is not True:
+            return verdict
+        return bool(path) and tree is not None and (
+            _following_layers(tree, path, node)[1] is not None)
 
     def __repr__(self) -> str:
         return "Match(type=Linear, followed by a Linear in the same Sequential)"
@@ -224,28 +265,46 @@ def _lazy(tensor: Any) -> bool:
     return nn.parameter.is_lazy(tensor)  # an UninitializedParameter or UninitializedBuffer
 
 
+def _plain(module: Any, base: type | tuple[type, ...]) -> bool:
+    """True if `module` is a `base` whose class adds no behaviour to it."""
+    return isinstance(module, base) and not extra_behaviour(type(module), base)
+
+
+def _constructible(cls: type[ModuleT], base: type[ModuleT]) -> type[ModuleT]:
+    """`cls` if it takes `base`'s constructor arguments, else `base` (a plain subclass's twin)."""
+    for klass in cls.__mro__:
+        if klass is base:
+            return cls
+        if "__init__" in klass.__dict__:
+            return base
+    return base
+
+
 def _resized_linear(layer: nn.Linear, **sizes: int) -> nn.Linear:
     args: dict[str, Any] = {"in_features": layer.in_features,
                             "out_features": layer.out_features,
                             "bias": layer.bias is not None, **sizes}
-    return _like(type(layer)(**args), layer)
+    return _like(_constructible(type(layer), nn.Linear)(**args), layer)
 
 
 def _norm_width(module: nn.Module) -> int | None:
-    if isinstance(module, nn.modules.batchnorm._NormBase):
-        return module.num_features
-    if isinstance(module, nn.LayerNorm) and len(module.normalized_shape) == 1:
-        return module.normalized_shape[0]
-    if isinstance(module, nn.GroupNorm):
-        return module.num_channels
+    if _plain(module, nn.modules.batchnorm._NormBase):
+        return cast(nn.modules.batchnorm._NormBase, module).num_features
+    if _plain(module, nn.LayerNorm):
+        shape = cast(nn.LayerNorm, module).normalized_shape
+        return shape[0] if len(shape) == 1 else None
+    if _plain(module, nn.GroupNorm):
+        return cast(nn.GroupNorm, module).num_channels
     return None
 
 
 def _resized_norm(module: nn.Module, width: int) -> nn.Module:
     if isinstance(module, nn.modules.batchnorm._NormBase):
-        new: nn.Module = type(module)(width, eps=module.eps, momentum=module.momentum,
-                                      affine=module.affine,
-                                      track_running_stats=module.track_running_stats)
+        cls = next(base for base in type(module).__mro__
+                   if base.__module__.startswith("torch.nn."))
+        new: nn.Module = cls(width, eps=module.eps, momentum=module.momentum,
+                             affine=module.affine,
+                             track_running_stats=module.track_running_stats)
     elif isinstance(module, nn.LayerNorm):
         new = nn.LayerNorm(width, eps=module.eps, elementwise_affine=module.elementwise_affine)
     elif isinstance(module, nn.PReLU):
@@ -258,10 +317,20 @@ def _resized_norm(module: nn.Module, width: int) -> nn.Module:
 
 
 def _passes_width(module: nn.Module) -> bool:
+    if _plain(module, nn.Identity):
+        return True
     tags = tags_of(module)
-    return isinstance(module, nn.Identity) or "dropout" in tags or (
-        "nonlinearity" in tags and _elementwise(module) and not (
-            isinstance(module, nn.PReLU) and module.num_parameters != 1))
+    if "dropout" in tags and _plain_for_tag(module, "dropout"):
+        return True
+    return "nonlinearity" in tags and _plain_for_tag(module, "nonlinearity") and (
+        _elementwise(module) and not (isinstance(module, nn.PReLU)
+                                      and module.num_parameters != 1))
+
+
+def _plain_for_tag(module: nn.Module, name: str) -> bool:
+    """True if `module`'s class adds no behaviour to the class that declares tag `name`."""
+    origin = tag_origin(type(module), name)
+    return origin is not None and not extra_behaviour(type(module), origin)
 
 
 def _following_layers(tree: Any, path: KeyPath, node: nn.Linear
@@ -279,7 +348,7 @@ def _following_layers(tree: Any, path: KeyPath, node: nn.Linear
     for key, module in siblings[position + 1:]:
         child_path = path.parent.child(key)
         if isinstance(module, nn.Linear):
-            return between, (child_path, module)
+            return (between, (child_path, module)) if _plain(module, nn.Linear) else ([], None)
         width = _norm_width(module)
         if width is not None or (isinstance(module, nn.PReLU) and module.num_parameters > 1):
             if width is not None and width != node.out_features:
@@ -298,21 +367,21 @@ _Signature = tuple[Any, Any, bool, bool]
 def _shape_signature(module: Any) -> _Signature | None:
     if isinstance(module, Residual):
         return _shape_signature(module.block)
-    if isinstance(module, nn.Sequential):
+    if _plain(module, nn.Sequential):
         return _sequence_signature(list(module))
-    if isinstance(module, nn.modules.conv._ConvNd) and not module.transposed:
+    if _plain(module, nn.modules.conv._ConvNd) and not module.transposed:
         same = module.padding == "same" or (
             not isinstance(module.padding, str) and all(s == 1 for s in module.stride) and all(
                 2 * p == d * (k - 1) for p, d, k in
                 zip(module.padding, module.dilation, module.kernel_size)))
         return (module.in_channels, module.out_channels, same, True)
-    if isinstance(module, nn.Linear):
+    if _plain(module, nn.Linear):
         return (module.in_features, module.out_features, True, True)
     width = _norm_width(module)
     if width is not None:
         return (width, width, True, False)
-    if isinstance(module, nn.LayerNorm) or (isinstance(module, nn.Module)
-                                            and _passes_width(module)):
+    if _plain(module, nn.LayerNorm) or (isinstance(module, nn.Module)
+                                        and _passes_width(module)):
         return (None, None, True, False)
     return None
 

@@ -26,7 +26,7 @@ from glove_lab.tree._symbolic import (
     is_symbolic,
     symbolize,
 )
-from glove_lab.tree._tags import modules_tagging, tag, tags_of, untag
+from glove_lab.tree._tags import modules_tagging, tag, tag_origin, tags_of, untag
 from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, query, traverse
 
 __all__ = [
@@ -37,6 +37,6 @@ __all__ = [
     "map_nodes",
     "modules_tagging", "name_of", "paths", "query", "rebind", "register_kind", "register_resolver",
     "register_type", "registered_kind",
-    "replace", "short_repr", "symbolize", "tag", "tags_of", "to_code", "to_json", "traverse",
-    "untag",
+    "replace", "short_repr", "symbolize", "tag", "tag_origin", "tags_of", "to_code", "to_json",
+    "traverse", "untag",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["tag", "tags_of", "untag", "modules_tagging"]
+__all__ = ["tag", "tag_origin", "tags_of", "untag", "modules_tagging"]
 
 _TAGS: dict[Any, set[str]] = {}
 _CACHE: dict[type, frozenset[str]] = {}
@@ -64,3 +64,11 @@ def type_tags(cls: type) -> frozenset[str]:
             collected.update(_TAGS.get(base, ()))
         cached = _CACHE[cls] = frozenset(collected)
     return cached
+
+
+def tag_origin(cls: type, name: str) -> type | None:
+    """The class in `cls`'s MRO whose own tags include `name` (nearest first), or None."""
+    for base in cls.__mro__:
+        if name in _TAGS.get(base, ()):
+            return base
+    return None
