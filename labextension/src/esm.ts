@@ -6,20 +6,23 @@
  * shows the code with a Copy button.
  */
 
-import { IGloveHost, OutgoingMessage } from './types';
+import { IGloveHost, IGloveState, OutgoingMessage } from './types';
 import { GloveUI } from './ui';
 
-/** The part of anywidget's model interface used here. */
-export interface IAnyModel {
-  get(name: string): unknown;
-  set(name: string, value: unknown): void;
+/** The part of anywidget's model interface (`AnyModel<T>`) used here. */
+export interface IAnyModel<T> {
+  get<K extends keyof T & string>(name: K): T[K];
+  set<K extends keyof T & string>(name: K, value: T[K]): void;
   save_changes(): void;
   send(content: unknown): void;
   on(event: string, callback: (...args: any[]) => void): void;
   off(event: string, callback: (...args: any[]) => void): void;
 }
 
-export function render({ model, el }: { model: IAnyModel; el: HTMLElement }): () => void {
+export function render({ model, el }: {
+  model: IAnyModel<IGloveState>;
+  el: HTMLElement;
+}): () => void {
   const host: IGloveHost = {
     get: name => model.get(name),
     set: (name, value) => model.set(name, value),

@@ -1,74 +1,141 @@
 /**
  * Turning the server's SVG text into a DOM tree that is safe to insert, and
  * mapping graphviz node titles to KeyPath text.
+ *
+ * The sanitizer is an allow-list: graphviz emits a handful of element types
+ * and presentation attributes; everything else is dropped, as is every event
+ * handler and every link that is not a fragment or an http(s) URL.
  */
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+const XLINK_NS = 'http://www.w3.org/1999/xlink';
 
-/** Elements never kept, whatever the server sent. */
-const FORBIDDEN_ELEMENTS = new Set([
-  'script',
-  'foreignobject',
-  'iframe',
-  'object',
-  'embed',
-  'style',
-  'set',
-  'animate',
-  'animatemotion',
-  'animatetransform',
-  'handler',
-  'listener'
+/** The elements kept (local names, lower case); graphviz's output uses only these. */
+export const ALLOWED_ELEMENTS: ReadonlySet<string> = new Set([
+  'svg',
+  'g',
+  'title',
+  'desc',
+  'defs',
+  'a',
+  'path',
+  'polygon',
+  'polyline',
+  'ellipse',
+  'circle',
+  'rect',
+  'line',
+  'text',
+  'tspan',
+  'lineargradient',
+  'radialgradient',
+  'stop'
 ]);
 
-const URL_ATTRIBUTES = new Set(['href', 'xlink:href', 'src', 'action', 'formaction']);
+/** The attributes kept (names, lower case), on any allowed element. */
+export const ALLOWED_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'id',
+  'class',
+  'version',
+  'width',
+  'height',
+  'viewbox',
+  'preserveaspectratio',
+  'transform',
+  'x',
+  'y',
+  'x1',
+  'y1',
+  'x2',
+  'y2',
+  'cx',
+  'cy',
+  'r',
+  'rx',
+  'ry',
+  'dx',
+  'dy',
+  'd',
+  'points',
+  'fill',
+  'fill-opacity',
+  'fill-rule',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'stroke-dasharray',
+  'stroke-linecap',
+  'stroke-linejoin',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-style',
+  'text-anchor',
+  'text-decoration',
+  'dominant-baseline',
+  'baseline-shift',
+  'offset',
+  'stop-color',
+  'stop-opacity',
+  'gradientunits',
+  'gradienttransform',
+  'target',
+  'xlink:title',
+  'xml:space',
+  'href',
+  'xlink:href'
+]);
 
-/** True for URLs that could run code (`javascript:`, `data:text/html`, ...). */
-function isDangerousUrl(value: string): boolean {
+/** True for a link that stays in the page or goes to a web page. */
+export function isSafeUrl(value: string): boolean {
   // Browsers ignore ASCII control characters and whitespace inside the scheme.
   // eslint-disable-next-line no-control-regex
   const compact = value.replace(/[\u0000-\u0020\u007f-\u009f]+/g, '').toLowerCase();
-  return (
-    compact.startsWith('javascript:') ||
-    compact.startsWith('vbscript:') ||
-    (compact.startsWith('data:') && !compact.startsWith('data:image/'))
-  );
+  return compact.startsWith('#') || /^https?:\/\//.test(compact);
 }
 
-/** Remove scripts, event handlers and script URLs from `root`, in place. */
-export function sanitizeSvg(root: Element): void {
-  const doomed: Element[] = [];
+/** Whether the attribute `name` (as written) with `value` may stay on `element`. */
+export function isAllowedAttribute(element: string, name: string, value: string): boolean {
+  const lower = name.toLowerCase();
+  if (lower === 'xmlns' || lower.startsWith('xmlns:')) {
+    return true;
+  }
+  if (!ALLOWED_ATTRIBUTES.has(lower)) {
+    return false;
+  }
+  if (lower === 'href' || lower === 'xlink:href') {
+    return element.toLowerCase() === 'a' && isSafeUrl(value);
+  }
+  return true;
+}
+
+/**
+ * Keep only allowed elements (in the SVG namespace) and attributes in the
+ * tree under `root`, in place. Returns how many elements and attributes were
+ * dropped.
+ */
+export function sanitizeSvg(root: Element): { elements: number; attributes: number } {
+  const dropped = { elements: 0, attributes: 0 };
   const walk = (el: Element): void => {
-    if (FORBIDDEN_ELEMENTS.has(el.localName.toLowerCase())) {
-      doomed.push(el);
-      return;
-    }
     for (const attr of Array.from(el.attributes)) {
-      const name = attr.name.toLowerCase();
-      if (name.startsWith('on')) {
+      const name = attr.namespaceURI === XLINK_NS ? `xlink:${attr.localName}` : attr.name;
+      if (!isAllowedAttribute(el.localName, name, attr.value)) {
         el.removeAttributeNode(attr);
-      } else if (
-        (URL_ATTRIBUTES.has(name) || attr.localName === 'href') &&
-        isDangerousUrl(attr.value)
-      ) {
-        el.removeAttributeNode(attr);
-      } else if (
-        el.localName === 'use' &&
-        attr.localName === 'href' &&
-        !attr.value.trim().startsWith('#')
-      ) {
-        // `<use>` may only reference fragments of this same document.
-        el.removeAttributeNode(attr);
+        dropped.attributes += 1;
       }
     }
     for (const child of Array.from(el.children)) {
-      walk(child);
+      if (child.namespaceURI !== SVG_NS || !ALLOWED_ELEMENTS.has(child.localName.toLowerCase())) {
+        child.remove();
+        dropped.elements += 1;
+      } else {
+        walk(child);
+      }
     }
   };
   walk(root);
-  for (const el of doomed) {
-    el.remove();
-  }
+  return dropped;
 }
 
 /**

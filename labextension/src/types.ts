@@ -1,9 +1,12 @@
 /**
- * Shapes of the synced traits of the glove_lab widget, and the small host
- * interface the framework-free view is written against.
+ * The widget's wire protocol (synced traits and messages) and the small,
+ * typed host interface the framework-free view is written against.
+ *
+ * The Python side defines the same shapes in glove_lab/notebook/_protocol.py;
+ * tests/notebook/test_protocol.py checks that the two agree.
  */
 
-/** What the inspector trait holds when a node is inspected. */
+/** What the inspector trait holds when a node is inspected (`{}` otherwise). */
 export interface IInspector {
   path: string;
   type: string;
@@ -11,17 +14,20 @@ export interface IInspector {
   args: [string, string][];
   doc: string;
   /** Hyperparameter keys whose value can be edited in place (their full repr). */
-  editable?: Record<string, string>;
+  editable: Record<string, string>;
   /** The graph's colour of each tag ("#rrggbb"), so chips match the boxes. */
-  tag_colors?: Record<string, string>;
+  tag_colors: Record<string, string>;
 }
 
 export type ParamKind = 'int' | 'float' | 'bool' | 'str' | 'choice';
 
+/** A value a rule form sends for one parameter. */
+export type ParamValue = number | boolean | string;
+
 export interface IParamSpec {
   name: string;
   kind: ParamKind;
-  default: unknown;
+  default: ParamValue | null;
   choices: string[] | null;
   required: boolean;
 }
@@ -41,15 +47,27 @@ export interface IHistoryEntry {
   undone: boolean;
 }
 
+/** The synced traits of the widget model, by name. */
+export interface IGloveState {
+  svg: string;
+  selection: string[];
+  inspector: IInspector | Record<string, never>;
+  palette: IRuleSpec[];
+  history: IHistoryEntry[];
+  can_undo: boolean;
+  can_redo: boolean;
+  error: string;
+  status: string;
+  title: string;
+  busy: boolean;
+}
+
+export type ApplyScope = 'selection' | 'everywhere';
+
 /** A message the view sends to the kernel. */
 export type OutgoingMessage =
   | { event: 'expand'; path: string }
-  | {
-      event: 'apply';
-      rule: string;
-      params: Record<string, number | boolean | string>;
-      scope: 'selection' | 'everywhere';
-    }
+  | { event: 'apply'; rule: string; params: Record<string, ParamValue>; scope: ApplyScope }
   | { event: 'set'; path: string; key: string; value: string }
   | { event: 'undo' }
   | { event: 'redo' }
@@ -57,17 +75,25 @@ export type OutgoingMessage =
   | { event: 'dismiss_error' }
   | { event: 'cell_inserted' };
 
+/** A message the kernel sends to the view. */
+export type IncomingMessage = { event: 'insert_cell'; code: string };
+
 /**
- * What the view needs from its model. ipywidgets' Backbone model and
- * anywidget's model both fit it through a few lines of adapter.
+ * A model with typed state `T`, in the spirit of anywidget's `AnyModel<T>`.
+ * ipywidgets' Backbone model and anywidget's model both fit it through a few
+ * lines of adapter (widget.ts, esm.ts). Values still come from another
+ * process: readers check them before use.
  */
-export interface IGloveHost {
-  get(name: string): unknown;
-  set(name: string, value: unknown): void;
+export interface IHost<T> {
+  get<K extends keyof T & string>(name: K): T[K];
+  set<K extends keyof T & string>(name: K, value: T[K]): void;
   /** Push the changes made with `set` to the kernel. */
   saveChanges(): void;
   /** Send a custom message to the kernel. */
   send(message: OutgoingMessage): void;
-  /** Listen to an event (`change:NAME`); returns a function that stops it. */
-  on(event: string, callback: () => void): () => void;
+  /** Listen to a trait's change; returns a function that stops listening. */
+  on<K extends keyof T & string>(event: `change:${K}`, callback: () => void): () => void;
 }
+
+/** The host of the glove_lab view. */
+export type IGloveHost = IHost<IGloveState>;

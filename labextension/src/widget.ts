@@ -31,8 +31,7 @@ export class GloveModel extends DOMWidgetModel {
       error: '',
       status: '',
       title: '',
-      busy: false,
-      last_export: ''
+      busy: false
     };
   }
 

@@ -18,7 +18,11 @@ from typing import Any
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+# The front end built from this checkout (`jlpm build`); the server loads it ahead of
+# whatever copy `pip install` put in the environment, so the tests test this source.
+BUILT_EXTENSION = REPO / "glove_lab" / "_labextension"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--disable-background-networking", "--disable-component-update",
@@ -67,6 +71,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("jupyter-config")),
            "PYTHONPATH": str(root)}
     env.pop("GLOVE_LAB_PLAIN", None)
+    extensions = tmp_path_factory.mktemp("labextensions")
+    if (BUILT_EXTENSION / "package.json").exists():
+        (extensions / "glove-lab").symlink_to(BUILT_EXTENSION.resolve())
     jupyter = Path(sys.executable).with_name("jupyter")
     log = open(ARTIFACTS / "jupyterlab.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(
@@ -75,6 +82,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
          f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
          f"--LabApp.workspaces_dir={tmp_path_factory.mktemp('workspaces')}",
          f"--LabApp.user_settings_dir={settings}",
+         f"--LabApp.extra_labextensions_path={extensions}",
          "--LabApp.news_url=", "--LabServerApp.extension_manager=readonly",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

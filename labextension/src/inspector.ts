@@ -1,0 +1,93 @@
+/**
+ * The inspector pane: path, type, tags, arguments and doc of the inspected
+ * node; hyperparameters are editable in place (Enter sends a `set`, see
+ * keyboard.ts).
+ */
+
+import { asString, asStringArray, h, tagHue } from './dom';
+import { IInspector } from './types';
+
+export class InspectorView {
+  /** The section (`.glove-inspector`). */
+  readonly el: HTMLElement;
+
+  constructor() {
+    this.el = h('section', 'glove-section glove-inspector');
+    this.el.appendChild(h('h3', 'glove-section-title', 'Inspector'));
+    this._body = h('div', 'glove-inspector-body');
+    this.el.appendChild(this._body);
+  }
+
+  /** Show `raw` (the inspector trait; `{}` when nothing is inspected). */
+  render(raw: Partial<IInspector> | null | undefined): void {
+    const body = this._body;
+    body.replaceChildren();
+    if (!raw || typeof raw !== 'object' || !('path' in raw)) {
+      body.appendChild(h('p', 'glove-empty', 'Click a node to inspect it'));
+      return;
+    }
+    const path = asString(raw.path);
+    const pathRow = h('div', 'glove-inspector-path');
+    pathRow.appendChild(h('code', 'glove-path', path === '' ? '$' : path));
+    body.appendChild(pathRow);
+
+    const type = asString(raw.type);
+    if (type) {
+      body.appendChild(h('div', 'glove-inspector-type', type));
+    }
+
+    const tags = asStringArray(raw.tags);
+    const colors: Record<string, unknown> =
+      raw.tag_colors && typeof raw.tag_colors === 'object' ? raw.tag_colors : {};
+    if (tags.length) {
+      const chips = h('div', 'glove-tags');
+      for (const tag of tags) {
+        const chip = h('span', 'glove-tag', tag);
+        chip.setAttribute('data-tag', tag);
+        chip.style.setProperty('--glove-tag-hue', String(tagHue(tag, colors[tag])));
+        chips.appendChild(chip);
+      }
+      body.appendChild(chips);
+    }
+
+    const editable: Record<string, unknown> =
+      raw.editable && typeof raw.editable === 'object' ? raw.editable : {};
+    const args = Array.isArray(raw.args) ? raw.args : [];
+    if (args.length) {
+      const table = h('table', 'glove-args');
+      const tbody = h('tbody');
+      for (const pair of args) {
+        const [key, value] = Array.isArray(pair) ? pair : [pair, ''];
+        const tr = h('tr');
+        const th = h('th', undefined, asString(key));
+        th.scope = 'row';
+        const name = asString(key);
+        if (Object.prototype.hasOwnProperty.call(editable, name)) {
+          // A hyperparameter: edit it in place; Enter sends a glove.rebind step.
+          const cell = h('td');
+          const input = h('input', 'glove-edit');
+          input.type = 'text';
+          input.name = `edit:${name}`;
+          input.value = asString(editable[name]);
+          input.title = 'Edit and press Enter (a Python literal)';
+          input.setAttribute('data-path', path);
+          input.setAttribute('data-key', name);
+          cell.appendChild(input);
+          tr.append(th, cell);
+        } else {
+          tr.append(th, h('td', undefined, asString(value)));
+        }
+        tbody.appendChild(tr);
+      }
+      table.appendChild(tbody);
+      body.appendChild(table);
+    }
+
+    const doc = asString(raw.doc);
+    if (doc) {
+      body.appendChild(h('p', 'glove-doc', doc));
+    }
+  }
+
+  private _body: HTMLDivElement;
+}

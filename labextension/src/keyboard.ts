@@ -1,0 +1,105 @@
+/**
+ * The widget's keyboard map, as a pure function from a key press and the
+ * kind of element it happened in to an action, so it can be tested without a
+ * browser. `classifyTarget` turns a DOM element into that kind.
+ */
+
+/** The parts of a KeyboardEvent the map reads. */
+export interface IKeyPress {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+  isComposing?: boolean;
+}
+
+/**
+ * Where a key was pressed:
+ * - `edit`: an inspector value field (Enter sets the value);
+ * - `input`: another one-line text field (Enter applies the chosen rule);
+ * - `text`: any other text control (textarea, select, contenteditable);
+ * - `button`: a button, link, checkbox or radio (keeps its default action);
+ * - `root`: the widget itself or anything else inside it.
+ */
+export type KeyTarget = 'edit' | 'input' | 'text' | 'button' | 'root';
+
+/** What a key press does. */
+export type KeyAction =
+  | 'undo'
+  | 'redo'
+  | 'export'
+  | 'clear-selection'
+  | 'apply'
+  | 'next-rule'
+  | 'previous-rule'
+  | 'commit-edit'
+  | 'leave-field';
+
+/** The action of a key press at `target`, or null when the widget does not handle it. */
+export function keyAction(key: IKeyPress, target: KeyTarget): KeyAction | null {
+  const mod = key.ctrlKey || key.metaKey;
+  const plain = !mod && !key.shiftKey && !key.altKey;
+  const name = key.key.length === 1 ? key.key.toLowerCase() : key.key;
+
+  if (target === 'edit' || target === 'input' || target === 'text') {
+    if (key.key === 'Enter' && target === 'edit' && !key.isComposing) {
+      return 'commit-edit';
+    }
+    if (key.key === 'Enter' && target === 'input' && plain && !key.isComposing) {
+      return 'apply';
+    }
+    if (key.key === 'Escape') {
+      return 'leave-field';
+    }
+    return null;
+  }
+
+  const onRoot = target === 'root';
+  if (mod && !key.altKey && name === 'z') {
+    return key.shiftKey ? 'redo' : 'undo';
+  }
+  if (mod && !key.altKey && !key.shiftKey && name === 'y') {
+    return 'redo';
+  }
+  if (mod && !key.altKey && !key.shiftKey && name === 'e') {
+    return 'export';
+  }
+  if (plain && key.key === 'e') {
+    return 'export';
+  }
+  if (key.key === 'Escape' && !mod && !key.altKey) {
+    return 'clear-selection';
+  }
+  if (key.key === 'Enter' && onRoot && plain) {
+    return 'apply';
+  }
+  if ((key.key === 'ArrowDown' || key.key === 'ArrowUp') && onRoot && !mod && !key.altKey) {
+    return key.key === 'ArrowDown' ? 'next-rule' : 'previous-rule';
+  }
+  return null;
+}
+
+const NOT_TEXT_INPUTS = ['checkbox', 'radio', 'button', 'submit', 'reset'];
+
+/** The kind of element `el` is, for `keyAction`; `root` is the widget's own element. */
+export function classifyTarget(el: Element, root: Element): KeyTarget {
+  if (el === root) {
+    return 'root';
+  }
+  const tag = el.localName;
+  if (tag === 'input') {
+    const type = ((el as HTMLInputElement).type || 'text').toLowerCase();
+    if (NOT_TEXT_INPUTS.includes(type)) {
+      return 'button';
+    }
+    return el.classList.contains('glove-edit') ? 'edit' : 'input';
+  }
+  if (tag === 'textarea' || tag === 'select' || (el as HTMLElement).isContentEditable === true) {
+    return 'text';
+  }
+  if (tag === 'button' || tag === 'a') {
+    return 'button';
+  }
+  return 'root';
+}

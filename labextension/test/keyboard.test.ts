@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { IKeyPress, KeyTarget, keyAction } from '../src/keyboard';
+
+function press(key: string, mods: Partial<IKeyPress> = {}): IKeyPress {
+  return { key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods };
+}
+
+test('undo and redo with Ctrl or Cmd, anywhere outside a text field', () => {
+  for (const target of ['root', 'button'] as KeyTarget[]) {
+    assert.equal(keyAction(press('z', { ctrlKey: true }), target), 'undo');
+    assert.equal(keyAction(press('z', { metaKey: true }), target), 'undo');
+    assert.equal(keyAction(press('Z', { ctrlKey: true, shiftKey: true }), target), 'redo');
+    assert.equal(keyAction(press('y', { ctrlKey: true }), target), 'redo');
+  }
+  assert.equal(keyAction(press('z', { ctrlKey: true, altKey: true }), 'root'), null);
+  assert.equal(keyAction(press('y', { ctrlKey: true, shiftKey: true }), 'root'), null);
+});
+
+test('export with Ctrl+E or a plain e, never with other modifiers', () => {
+  assert.equal(keyAction(press('e', { ctrlKey: true }), 'root'), 'export');
+  assert.equal(keyAction(press('e'), 'root'), 'export');
+  assert.equal(keyAction(press('E', { shiftKey: true }), 'root'), null);
+  assert.equal(keyAction(press('e', { altKey: true }), 'root'), null);
+});
+
+test('Enter applies and arrows choose rules only on the widget, not on its buttons', () => {
+  assert.equal(keyAction(press('Enter'), 'root'), 'apply');
+  assert.equal(keyAction(press('Enter'), 'button'), null);
+  assert.equal(keyAction(press('Enter', { shiftKey: true }), 'root'), null);
+  assert.equal(keyAction(press('ArrowDown'), 'root'), 'next-rule');
+  assert.equal(keyAction(press('ArrowUp'), 'root'), 'previous-rule');
+  assert.equal(keyAction(press('ArrowDown'), 'button'), null);
+  assert.equal(keyAction(press('ArrowDown', { ctrlKey: true }), 'root'), null);
+});
+
+test('Escape clears the selection, or leaves a text field', () => {
+  assert.equal(keyAction(press('Escape'), 'root'), 'clear-selection');
+  assert.equal(keyAction(press('Escape'), 'button'), 'clear-selection');
+  for (const target of ['edit', 'input', 'text'] as KeyTarget[]) {
+    assert.equal(keyAction(press('Escape'), target), 'leave-field');
+  }
+});
+
+test('in text fields letters are text: no shortcut fires', () => {
+  for (const target of ['edit', 'input', 'text'] as KeyTarget[]) {
+    for (const key of ['a', 'b', 'd', 'e', 'z', 'ArrowDown', ' ']) {
+      assert.equal(keyAction(press(key), target), null, `${key} in ${target}`);
+    }
+    assert.equal(keyAction(press('z', { ctrlKey: true }), target), null, `Ctrl+Z in ${target}`);
+  }
+});
+
+test('Enter commits an inspector edit, applies from a form input, not while composing', () => {
+  assert.equal(keyAction(press('Enter'), 'edit'), 'commit-edit');
+  assert.equal(keyAction(press('Enter'), 'input'), 'apply');
+  assert.equal(keyAction(press('Enter', { ctrlKey: true }), 'input'), null);
+  assert.equal(keyAction(press('Enter'), 'text'), null);
+  assert.equal(keyAction(press('Enter', { isComposing: true }), 'edit'), null);
+  assert.equal(keyAction(press('Enter', { isComposing: true }), 'input'), null);
+});
+
+test('keys the widget does not use are left alone', () => {
+  for (const key of ['a', 'b', 'x', 'Tab', 'Delete']) {
+    assert.equal(keyAction(press(key), 'root'), null, key);
+  }
+});
