@@ -69,7 +69,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
      ).write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("jupyter-config")),
-           "PYTHONPATH": str(root)}
+           "PYTHONPATH": os.pathsep.join([str(root), str(REPO)])}  # this checkout's glove_lab
     env.pop("GLOVE_LAB_PLAIN", None)
     extensions = tmp_path_factory.mktemp("labextensions")
     if (BUILT_EXTENSION / "package.json").exists():
