@@ -71,3 +71,20 @@ def _isolated_registries() -> Iterator[None]:
     saved = _snapshot()
     yield
     _restore(saved)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright, one per test run (Playwright's sync
+    API allows one at a time): for the browser end-to-end tests and the front end's units."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS,
+                                              headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
-
 ROOT = Path(__file__).resolve().parents[2]
 TSC = ROOT / "node_modules" / ".bin" / "tsc"
 
@@ -30,19 +28,15 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def chromium_page() -> Iterator[Any]:
+def chromium_page(browser: Any) -> Iterator[Any]:
     """A blank page in Debian's headless Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS,
-                                             headless=True)
-        try:
-            page = browser.new_page()
-            page.set_content("<!doctype html><html><body></body></html>")
-            yield page
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content("<!doctype html><html><body></body></html>")
+        yield page
+    finally:
+        context.close()
 
 
 def node() -> str:
