@@ -19,6 +19,7 @@ import pytest
 # (module, attribute, how to copy) of every process-wide registry glove_lab keeps.
 _REGISTRIES = [
     ("glove_lab.rules._registry", "_RULES", copy.copy),
+    ("glove_lab.rules._registry", "_SOURCES", copy.copy),
     ("glove_lab.tree._kinds", "_EXACT", copy.copy),
     ("glove_lab.tree._kinds", "_BY_BASE", copy.copy),
     ("glove_lab.tree._kinds", "_RESOLVERS", copy.copy),

@@ -19,6 +19,7 @@ from glove_lab.rules._registry import (
     load_entry_points,
     lookup,
     register_rule,
+    register_rule_source,
     require_rules,
     unregister_rule,
 )
@@ -28,5 +29,6 @@ __all__ = [
     "BUILTIN_RULES", "ENTRY_POINT_GROUP", "Match", "Outcome", "Param", "Rule", "RuleContext",
     "Verdict", "all_rules", "apply", "apply_rule", "check_rule_name", "extra_behaviour",
     "is_rule_name", "load_entry_points", "lookup", "merge_params", "parse_uri", "register_rule",
+    "register_rule_source",
     "require_rules", "resolve", "rule", "rules", "skipped_text", "unregister_rule",
 ]

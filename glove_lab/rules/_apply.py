@@ -73,7 +73,15 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
     values = rule.convert(merged, text=uri_params.keys() - given.keys())
     targets, skipped = _targets(tree, rule, at, strict)
     pending: dict[KeyPath, Any] = {}
+    # One node object matched at several paths (a shared Fiddle sub-config, a tied
+    # module) is transformed once: every place gets the same result, so it stays shared.
+    results: dict[int, tuple[Any, Any]] = {}
     for path, node in targets:
+        earlier = results.get(id(node))
+        if earlier is not None and earlier[0] is node and not rule.accepts_context:
+            if earlier[1] is not node:
+                pending[path] = earlier[1]
+            continue
         context = RuleContext(tree, path, rule, pending)
         try:
             if rule.accepts_context:
@@ -86,6 +94,7 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
             raise RuleError(
                 f"rule {rule.name!r} failed at {describe_path(path)}: {type(exc).__name__}: {exc}"
             ) from exc
+        results[id(node)] = (node, result)
         if result is not node:
             if path in pending:
                 raise RuleError(f"rule {rule.name!r}: two edits of {describe_path(path)} in one "

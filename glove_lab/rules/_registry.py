@@ -8,17 +8,40 @@ They are loaded lazily: at the first lookup of an unknown name or `rules()`.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from typing import Any
 
 from glove_lab.errors import RuleError
 from glove_lab.rules._rule import Rule, check_rule_name
 
-__all__ = ["register_rule", "unregister_rule", "lookup", "all_rules", "ENTRY_POINT_GROUP"]
+__all__ = ["register_rule", "unregister_rule", "lookup", "all_rules", "ENTRY_POINT_GROUP",
+           "register_rule_source"]
 
 ENTRY_POINT_GROUP = "glove_lab.rules"
 _RULES: dict[str, Rule] = {}
 _loaded_entry_points = False
+_SOURCES: list[Callable[[], Iterable[Rule]]] = []
+
+
+def register_rule_source(source: Callable[[], Iterable[Rule]]) -> None:
+    """Add a function that registers rules known elsewhere, asked when a name is missing.
+
+    An adapter whose rules come from another library's registry (PyGlove's
+    patchers, which users add at any time) registers a source instead of a
+    fixed list: `lookup` of an unknown name and `all_rules` call every source,
+    which registers (and returns) the rules it knows now.
+    """
+    _SOURCES.append(source)
+
+
+def _ask_sources() -> None:
+    for source in list(_SOURCES):
+        try:
+            list(source())
+        except Exception as exc:  # one broken source must not hide the other rules
+            warnings.warn(f"glove_lab: a rule source failed: {type(exc).__name__}: {exc}",
+                          stacklevel=3)
 
 
 def register_rule(rule: Rule, replace: bool = False) -> Rule:
@@ -46,6 +69,9 @@ def lookup(name: str) -> Rule:
     if found is None:
         load_entry_points()
         found = _RULES.get(name)
+    if found is None and _SOURCES:
+        _ask_sources()
+        found = _RULES.get(name)
     if found is None:
         near = [n for n in sorted(_RULES) if name.split(".")[-1] in n][:5]
         hint = f" Similar: {', '.join(near)}." if near else ""
@@ -59,6 +85,7 @@ def lookup(name: str) -> Rule:
 def all_rules() -> list[Rule]:
     """Every registered rule (entry points loaded), sorted by name."""
     load_entry_points()
+    _ask_sources()
     return [_RULES[name] for name in sorted(_RULES)]
 
 

@@ -62,6 +62,9 @@ class Rule:
         self.accepts_context = "context" in inspect.signature(function).parameters
         self.doc = (doc or inspect.getdoc(function) or "").strip().split("\n")[0]
         self.module: str = getattr(function, "__module__", None) or "__main__"
+        # Modules exported code imports (besides `module`) so this rule can be found:
+        # an adapter whose rules wrap another library's (glove_lab.pyglove) names itself.
+        self.requires: tuple[str, ...] = ()
 
     def convert(self, given: dict[str, Any],
                 text: Collection[str] | None = None) -> dict[str, Any]:

@@ -26,6 +26,7 @@ def export_steps(steps: Sequence[Step], name: str, width: int = 88) -> str:
         elif not step.rule.startswith("glove."):
             rule_modules.add(step.module)
         rule_modules.update(_annotation_modules(step.rule))
+        rule_modules.update(_required_modules(step.rule))
         line = _step_line(step, name, writer, width)
         body.append(writer.take_prelude() + line)
     lines = [f"# glove_lab session {name!r}: {len(steps)} step{'s' if len(steps) != 1 else ''}",
@@ -57,6 +58,14 @@ def _annotation_modules(rule_name: str) -> set[str]:
                     ("glove_lab.tree", "glove_lab.rules")):
                 modules.add(public)
     return modules
+
+
+def _required_modules(rule_name: str) -> tuple[str, ...]:
+    """Modules a rule says exported code must import to find it (`Rule.requires`)."""
+    try:
+        return lookup(rule_name).requires
+    except RuleError:
+        return ()
 
 
 def _public_module(module: str) -> str:

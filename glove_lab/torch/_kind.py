@@ -266,10 +266,10 @@ _CONTAINER_COPY: dict[type, Callable[[Any], Any]] = {
 def _resolve_module(cls: type) -> NodeKind | None:
     if not issubclass(cls, nn.Module):
         return None
-    # A kind the user registered for one of the class's own bases wins (the MRO walk finds it).
-    for base in cls.__mro__[1:]:
-        if base is nn.Module:
-            break
+    # A kind registered for one of the class's bases wins (the MRO walk finds it): the
+    # user's own, or another adapter's for a family the class also belongs to (a PyGlove
+    # `pg.symbolize(nn.Linear)` lists `pg.Object` after `nn.Module`).
+    for base in cls.__mro__[1:-1]:
         registered = registered_kind(base)
         if registered is not None and registered.subclasses:
             return None

@@ -26,12 +26,20 @@ from glove_lab.tree._symbolic import (
     is_symbolic,
     symbolize,
 )
-from glove_lab.tree._tags import modules_tagging, tag, tag_origin, tags_of, untag
+from glove_lab.tree._tags import (
+    declared_tags,
+    modules_tagging,
+    tag,
+    tag_origin,
+    tags_of,
+    untag,
+)
 from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, query, traverse
 
 __all__ = [
     "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
     "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "children_of",
+    "declared_tags",
     "describe_path", "diff", "display_name", "eq", "format", "from_json", "get", "hyper_of",
     "importable_name", "index_of", "invalidate_kinds", "is_symbolic", "kind_of", "kind_of_type",
     "map_nodes",

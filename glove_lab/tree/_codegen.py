@@ -16,6 +16,7 @@ from glove_lab.tree._keypath import KeyPath
 from glove_lab.tree._kinds import kind_of
 from glove_lab.tree._naming import importable_name
 from glove_lab.tree._symbolic import Call, SymbolicFunction
+from glove_lab.tree._traverse import index_of
 
 __all__ = ["to_code", "CodeWriter", "is_python_name", "is_module_name"]
 
@@ -29,6 +30,10 @@ _HEX_BITS = 4000
 def to_code(tree: Any, name: str = "tree", width: int = 88) -> str:
     """Python source that, executed, binds `name` to a tree equal (`gl.eq`) to `tree`.
 
+    A node that occurs at several places (one object: a shared Fiddle
+    sub-config, a tied module) is written once, as a variable the tree then
+    uses at each place, so the code rebuilds the sharing too.
+
     Raises GloveError naming the path of a value that cannot be written as code
     (a lambda, a local class, an object with no registered constructor, a
     name that is not a Python identifier).
@@ -37,9 +42,11 @@ def to_code(tree: Any, name: str = "tree", width: int = 88) -> str:
         raise GloveError(f"to_code(name=...) must be a Python identifier that is not a keyword, "
                          f"got {name!r}")
     writer = CodeWriter(reserved={name})
+    writer.share(tree)
     expression = writer.expression(tree, width=width, indent=0)
     if writer.clashes:  # an import took a notebook name: write again, imports aliased around it
         writer = CodeWriter(reserved={name}, notebook=writer.notebook_names)
+        writer.share(tree)
         expression = writer.expression(tree, width=width, indent=0)
     writer.check_clashes()
     return writer.header() + writer.take_prelude() + f"{name} = {expression}\n"
@@ -81,6 +88,20 @@ class CodeWriter:
         self.fatal_clashes: set[str] = set()  # notebook names the surrounding code binds
         self.prelude: list[str] = []  # assignments of hoisted deep subtrees, in order
         self._temporaries: list[str] = []
+        self._shared: dict[int, str | None] = {}  # id of a shared node -> its variable
+
+    def share(self, tree: Any) -> None:
+        """Write the nodes of `tree` that occur at several places once, as variables.
+
+        Plain lists, tuples and dicts stay inline (`gl.eq` does not see their
+        sharing); each shared node goes to the prelude the first time it is used.
+        """
+        counts: dict[int, int] = {}
+        for node in index_of(tree).nodes:
+            if type(node) in (list, tuple, dict) or kind_of(node) is None:
+                continue
+            counts[id(node)] = counts.get(id(node), 0) + 1
+        self._shared = {key: None for key, count in counts.items() if count > 1}
 
     def expression(self, value: Any, width: int = 88, indent: int = 0,
                    path: KeyPath | None = None) -> str:
@@ -179,6 +200,8 @@ class CodeWriter:
         kind = kind_of(node)
         if kind is None:
             return self.leaf(node, path)
+        if self._shared and id(node) in self._shared:
+            return self._shared_variable(node, kind, path)
         if depth >= _HOIST_DEPTH:
             return self._hoist(node, path)
         children = list(kind.children(node))
@@ -214,6 +237,24 @@ class CodeWriter:
                                         self._doc(value, path.child(key), below + 1))
                                        for key, value in unnamed], "}")))
         return (callee + "(", items, ")")
+
+    def _shared_variable(self, node: Any, kind: Any, path: KeyPath) -> str:
+        """The variable of a node that occurs at several places, written once."""
+        variable = self._shared[id(node)]
+        if variable is not None:
+            return variable
+        del self._shared[id(node)]  # written in full once, here
+        doc = self._doc(node, path, 0)
+        label = kind.label(node) if kind.label is not None else ""
+        base = "shared_" + _snake(label or type(node).__name__)
+        variable, n = base, 2
+        while variable in self.used_names or variable in self.avoid:
+            variable, n = f"{base}_{n}", n + 1
+        self.reserved.add(variable)
+        self.avoid.add(variable)
+        self.prelude.append(f"{variable} = {layout(doc, 88, 0)}")
+        self._shared[id(node)] = variable
+        return variable
 
     def _hoist(self, node: Any, path: KeyPath) -> str:
         """Write a deep subtree to its own variable; return the variable's name."""
@@ -296,6 +337,14 @@ def _float_source(value: float) -> str:
 
 def _where(path: KeyPath) -> str:
     return repr(str(path)) if len(path) else "the root"
+
+
+def _snake(name: str) -> str:
+    """`shared_` + this names a shared node's variable: `Dropout` -> `dropout`."""
+    out = "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+    cleaned = "".join(c if c.isalnum() else "_" for c in out)
+    cleaned = "_".join(part for part in cleaned.split("_") if part)
+    return cleaned if cleaned.isidentifier() and cleaned.isascii() else "node"
 
 
 def _describe(obj: Any) -> str:

@@ -71,7 +71,7 @@ def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
         node.value = value
     if root.value is not _UNSET:
         return root.value
-    return _apply(tree, root, None)
+    return _apply(tree, root, None, {})
 
 
 def replace(tree: Any, path: PathLike, value: Any) -> Any:
@@ -92,12 +92,15 @@ def map_nodes(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
         node.value = value
     if root.value is not _UNSET:
         return root.value
-    return _apply(tree, root, None)
+    return _apply(tree, root, None, {})
 
 
-def _apply(node: Any, trie: _Trie, link: Any) -> Any:
+def _apply(node: Any, trie: _Trie, link: Any, memo: dict[int, tuple[Any, dict, Any]]) -> Any:
     # `link` is (parent link, key) or None for the root: a KeyPath is built
     # only for an error message, not at every level of every edit.
+    # `memo` keeps one rebuilt node per old node: a subtree shared by two parents
+    # (a Fiddle sub-config, a tied torch module) that gets the same new children
+    # at both places is rebuilt once, so the new tree shares it too.
     kind = kind_of(node)
     if kind is None:
         path = _path_of(link)
@@ -124,7 +127,8 @@ def _apply(node: Any, trie: _Trie, link: Any) -> Any:
                 f"({type(node).__name__}) has no key {str(KeyPath((key,)))!r}; "
                 f"it has: {keys or 'no children'}"
             )
-        child = sub.value if sub.value is not _UNSET else _apply(old[key], sub, (link, key))
+        child = (sub.value if sub.value is not _UNSET
+                 else _apply(old[key], sub, (link, key), memo))
         if child is not old[key]:
             new[key] = child
             changed = True
@@ -133,10 +137,14 @@ def _apply(node: Any, trie: _Trie, link: Any) -> Any:
         return node
     if splices:
         new = _splice(node, new, _path_of(link))
+    seen = memo.get(id(node))
+    if seen is not None and seen[0] is node and _same_children(seen[1], new):
+        return seen[2]
     try:
         if splices and kind.create is not None:
-            return kind.create(type(node), new)
-        return kind.rebuild(node, new)
+            rebuilt = kind.create(type(node), new)
+        else:
+            rebuilt = kind.rebuild(node, new)
     except GloveError:
         raise
     except Exception as exc:
@@ -145,6 +153,12 @@ def _apply(node: Any, trie: _Trie, link: Any) -> Any:
             f"cannot rebuild {type(node).__name__} at {str(path) or 'the root'!r} with the new "
             f"values: {type(exc).__name__}: {exc}"
         ) from exc
+    memo[id(node)] = (node, new, rebuilt)
+    return rebuilt
+
+
+def _same_children(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(a[key] is b[key] for key in a)
 
 
 

@@ -32,7 +32,10 @@ class NodeKind:
     `rebuild(node, children)` returns a new node from a dict holding every key;
     `create(cls, children)` builds a node from scratch (code and JSON use it);
     `call_args(cls, children)` says how code writes the constructor call, as
-    `(positional, keyword)`; `label(node)` overrides the display name.
+    `(positional, keyword)`; `label(node)` overrides the display name;
+    `tags(node)` adds tags a node carries beyond its type's (a Fiddle config
+    carries its callable's); `extensible` lets `rebind` add keys the node
+    does not have yet (a dict entry, an unset argument).
     """
 
     type: type
@@ -44,8 +47,7 @@ class NodeKind:
     subclasses: bool = True
     extensible: bool = False  # rebind may add new keys (dicts)
     hyper: Callable[[Any], tuple[str, ...]] | None = None  # keys shown first
-
-
+    tags: Callable[[Any], frozenset[str]] | None = None  # tags beyond the type's
 
 
 _EXACT: dict[type, NodeKind] = {}
@@ -64,6 +66,8 @@ def register_kind(
     call_args: SignatureFn | None = None,
     subclasses: bool = True,
     hyper: Callable[[Any], tuple[str, ...]] | None = None,
+    tags: Callable[[Any], frozenset[str]] | None = None,
+    extensible: bool = False,
 ) -> NodeKind:
     """Register how values of `type_` (and, by default, its subclasses) open and close.
 
@@ -77,12 +81,16 @@ def register_kind(
         call_args: optional `fn(cls, children) -> (args, kwargs)` for code.
         subclasses: whether subclasses of `type_` share this kind.
         hyper: optional `fn(node) -> keys` of hyperparameters, shown first.
+        tags: optional `fn(node) -> frozenset` of tags the node carries beyond
+            those of its type (`gl.tags_of` returns both).
+        extensible: whether `rebind` may add a key the node does not have yet.
 
     Returns:
         The registered NodeKind.
     """
     kind = NodeKind(
-        type_, children, rebuild, label, create, call_args, subclasses=subclasses, hyper=hyper
+        type_, children, rebuild, label, create, call_args, subclasses=subclasses,
+        extensible=extensible, hyper=hyper, tags=tags,
     )
     _add(kind)
     return kind

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-__all__ = ["tag", "tag_origin", "tags_of", "untag", "modules_tagging"]
+from glove_lab.tree._kinds import kind_of
+
+__all__ = ["tag", "tag_origin", "tags_of", "untag", "modules_tagging", "declared_tags"]
 
 _TAGS: dict[Any, set[str]] = {}
 _CACHE: dict[type, frozenset[str]] = {}
@@ -48,11 +50,32 @@ def untag(target: Any, *tags: str) -> None:
 
 
 def tags_of(node: Any) -> frozenset[str]:
-    """The tags of a node: those of its type and every base, or of its symbolic function."""
+    """The tags of a node: those of its type and every base, or of its symbolic function.
+
+    A node kind registered with `tags=` adds the tags it reports for the node
+    (a Fiddle config carries the tags of the callable it configures).
+    """
     function = getattr(type(node), "__glove_function_of__", None)
     if function is not None:
         return frozenset(_TAGS.get(function(node), ()))
+    kind = kind_of(node)
+    if kind is not None and kind.tags is not None:
+        return type_tags(type(node)) | kind.tags(node)
     return type_tags(type(node))
+
+
+def declared_tags(target: Any) -> frozenset[str]:
+    """The tags attached to a type (its bases' included) or to a function with `gl.tag`.
+
+    What an adapter reports for a node that stands for `target` without being
+    an instance of it (a Fiddle config of a tagged class).
+    """
+    if isinstance(target, type):
+        return type_tags(target)
+    try:
+        return frozenset(_TAGS.get(target, ()))
+    except TypeError:  # unhashable callables carry no tags
+        return frozenset()
 
 
 def type_tags(cls: type) -> frozenset[str]:

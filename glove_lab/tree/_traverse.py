@@ -201,8 +201,9 @@ class TreeIndex:
             by_tag: dict[str, list[int]] = {}
             nodes = self.nodes
             for cls, positions in self.by_type.items():
-                if cls is Call:
-                    for i in positions:
+                kind = kind_of_type(cls)
+                if cls is Call or (kind is not None and kind.tags is not None):
+                    for i in positions:  # tags that differ node by node
                         for name in tags_of(nodes[i]):
                             by_tag.setdefault(name, []).append(i)
                     continue
