@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -16,6 +17,10 @@ def test_the_demos_folder_has_the_quick_start():
     assert (DEMOS / "01_quickstart.ipynb") in NOTEBOOKS
 
 
+def test_the_transformers_exchange_study_is_among_the_demos():
+    assert (DEMOS / "05_transformers_exchange.ipynb") in NOTEBOOKS
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_demo_runs_top_to_bottom(path, tmp_path):
     notebook = nbformat.read(path, as_version=4)
@@ -25,6 +30,10 @@ def test_demo_runs_top_to_bottom(path, tmp_path):
     errors = [out for cell in notebook.cells if cell.cell_type == "code"
               for out in cell.get("outputs", []) if out.get("output_type") == "error"]
     assert errors == []
+    if path.stem == "05_transformers_exchange":
+        printed = "".join(out.get("text", "") for cell in notebook.cells
+                          if cell.cell_type == "code" for out in cell.get("outputs", []))
+        assert len(re.findall(r"^headline reduction: -?\d+%$", printed, re.M)) == 1
     # Widgets were created and their state saved, as in a real front end.
     if "%glove show" in "".join(c.source for c in notebook.cells):
         assert "application/vnd.jupyter.widget-state+json" in notebook.metadata.get("widgets", {})
