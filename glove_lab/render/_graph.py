@@ -193,6 +193,7 @@ class _Builder:
         self.slots: dict[KeyPath, tuple[list[Any], list[tuple[_Item, KeyPath]]]] = {}
         self._positions: dict[KeyPath, dict[Any, int]] = {}
         self._sizes: dict[KeyPath, int] | None = None
+        self._shared: dict[int, int] | None = None
 
     # -- marks --
 
@@ -429,13 +430,22 @@ class _Builder:
                   role: str) -> GraphNode:
         tags = tuple(sorted(tags_of(node)))
         rows, more = self._rows(path, node, leaves)
-        graph_node = GraphNode(path, role, _name(node), tags, rows, more,
+        name = _name(node) + self._shared_note(node)
+        graph_node = GraphNode(path, role, name, tags, rows, more,
                                state=self.node_state.get(path, ""),
                                selected=path in self.selected)
         if not graph_node.state and any(r.mark for r in rows):
             graph_node.state = "changed"  # a changed leaf marks its box
             graph_node.rows_changed = True
         return graph_node
+
+    def _shared_note(self, node: Any) -> str:
+        """The name suffix for an object at several paths whose sharing edits keep (torch)."""
+        if self._shared is None:
+            shared = index_of(self.tree).shared
+            self._shared = {key: len(found) for key, found in shared.items()}
+        count = self._shared.get(id(node), 0)
+        return f" (at {count} places)" if count else ""
 
     def _rows(self, path: KeyPath, node: Any, leaves: list[tuple[Any, Any]]
               ) -> tuple[list[Row], int]:

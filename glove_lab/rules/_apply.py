@@ -13,6 +13,7 @@ from glove_lab.rules._rule import Rule, RuleContext, check_rule_name
 from glove_lab.tree import (
     KeyPath,
     PathLike,
+    Splice,
     as_path,
     describe_path,
     diff,
@@ -100,9 +101,14 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
                 raise RuleError(f"rule {rule.name!r}: two edits of {describe_path(path)} in one "
                                 "application")
             pending[path] = result
+    shared = index_of(tree).shared if pending else {}
+    if shared:
+        pending = _spread_to_aliases(tree, pending)
     _check_overlaps(rule, pending)
     try:
         new_tree = map_nodes(tree, pending) if pending else tree
+        if shared and not any(isinstance(v, Splice) for v in pending.values()):
+            new_tree = _keep_shared(tree, new_tree)
     except GloveError as exc:
         raise RuleError(f"rule {rule.name!r} produced a tree that cannot be built: {exc}") from exc
     changed = (tuple(change.path for change in diff(tree, new_tree))
@@ -241,6 +247,57 @@ def _outermost(candidates: list[tuple[KeyPath, Any]]) -> list[tuple[KeyPath, Any
         result.append((path, node))
         last = path
     return result
+
+
+def _spread_to_aliases(tree: Any, pending: dict[KeyPath, Any]) -> dict[KeyPath, Any]:
+    """`pending` with each edit repeated at every other path of a shared object on its way.
+
+    An edit at `h[0].act` where `h[0] is h[2]` (one block used twice) is also
+    made at `h[2].act`; an edit of a shared activation, at each of its places.
+    """
+    index = index_of(tree)
+    shared, positions = index.shared, index.positions_by_path
+    result = dict(pending)
+    queue = list(pending.items())
+    while queue:
+        path, value = queue.pop()
+        for depth in range(1, len(path) + 1):
+            position = positions.get(KeyPath(path[:depth]))
+            group = None if position is None else shared.get(id(index.nodes[position]))
+            if group is None:
+                continue
+            for position in group:
+                alias = index.path_at(position) + path[depth:]
+                if alias not in result:
+                    result[alias] = value
+                    queue.append((alias, value))
+    return result
+
+
+def _keep_shared(old_tree: Any, new_tree: Any) -> Any:
+    """`new_tree` with each object shared in `old_tree` rebuilt once: one object at all its paths.
+
+    Rebuilding the ancestors of an edit copies a shared module once per path;
+    the first copy (in traversal order) is put at every path of the original.
+    """
+    index = index_of(old_tree)
+    groups = sorted(([index.path_at(i) for i in positions]
+                     for positions in index.shared.values()), key=lambda paths: len(paths[0]))
+    for _ in range(len(groups) + 1):
+        edits: dict[KeyPath, Any] = {}
+        for paths in groups:
+            if any(any(p.is_prefix_of(path) for p in edits) for path in paths):
+                continue  # inside a subtree set this round; checked again next round
+            try:
+                found = [get(new_tree, path) for path in paths]
+            except GloveError:
+                continue  # a path the rule removed or restructured
+            first = found[0]
+            edits.update({path: first for path, node in zip(paths, found) if node is not first})
+        if not edits:
+            return new_tree
+        new_tree = map_nodes(new_tree, edits)
+    return new_tree
 
 
 def _check_overlaps(rule: Rule, pending: dict[KeyPath, Any]) -> None:

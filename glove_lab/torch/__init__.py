@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from glove_lab.torch._kind import module_kind, shallow_copy
 from glove_lab.torch._layers import REQUIRED, LayerSpec, layer_args, layer_spec, register_layer
+from glove_lab.torch._names import module_path
 from glove_lab.torch._residual import Residual
 
 __all__ = [
     "REQUIRED", "LayerSpec", "Residual", "layer_args", "layer_spec", "module_kind",
-    "register_layer", "rules", "shallow_copy",
+    "module_path", "register_layer", "rules", "shallow_copy",
 ]
 
 register_layer(Residual, name="glove_lab.torch.Residual")

@@ -51,6 +51,7 @@ def module_kind(cls: type) -> NodeKind:
         label=None if _takes_no_arguments(cls)
         else (lambda node: f"{type(node).__name__} (args unknown)"),
         subclasses=False,
+        identity=True,
     )
 
 
@@ -112,7 +113,7 @@ def _layer_kind(cls: type, spec: LayerSpec) -> NodeKind:
                     and not spec.is_default(name, kids[name])}
 
     return NodeKind(cls, children, rebuild, create=create, call_args=call_args,
-                    subclasses=False,
+                    subclasses=False, identity=True,
                     hyper=lambda node: tuple(n for n in params if n not in node._modules))
 
 
@@ -131,7 +132,7 @@ def _container_kind(cls: type, container: type) -> NodeKind:
             return cls(*args, **kwargs)
 
     return NodeKind(cls, children, _rebuild_container, create=create, call_args=call_args,
-                    subclasses=False,
+                    subclasses=False, identity=True,
                     label=None if constructible
                     else (lambda node: f"{type(node).__name__} (args unknown)"))
 

@@ -128,16 +128,19 @@ def _format_key(key: Any, first: bool) -> str:
 
 
 # The common form, names and non-negative indices only (`blocks[3].conv`), parsed in
-# one regex pass; anything else goes through the full parser below.
-_SIMPLE_PATH = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])"
-                          r"(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*")
-_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]")
+# one regex pass; anything else goes through the full parser below. An index may also
+# be written as torch names it (`layer1.0.conv1`, `named_modules()`'s spelling).
+_INDEX = r"(?:0|[1-9][0-9]*)"
+_SIMPLE_PATH = re.compile(rf"(?:[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\]|{_INDEX}(?![A-Za-z0-9_]))"
+                          rf"(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\]|\.{_INDEX}(?![A-Za-z0-9_]))*")
+_SIMPLE_KEY = re.compile(rf"([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]|({_INDEX})")
+_DOTTED_INDEX = re.compile(rf"{_INDEX}(?![A-Za-z0-9_])")
 
 
 def _parse(text: str) -> KeyPath:
     if _SIMPLE_PATH.fullmatch(text):
-        return tuple.__new__(KeyPath, [name or int(index)
-                                       for name, index in _SIMPLE_KEY.findall(text)])
+        return tuple.__new__(KeyPath, [name or int(index or dotted)
+                                       for name, index, dotted in _SIMPLE_KEY.findall(text)])
     if text in ("", "$"):
         return KeyPath()
     keys: list[Any] = []
@@ -158,19 +161,35 @@ def _parse(text: str) -> KeyPath:
             expect_name = False
             continue
         if not expect_name:
-            raise PathError(f"malformed path {text!r}: expected '.' or '[' at position {i}")
+            raise PathError(f"malformed path {text!r}: expected '.' or '[' at position {i}"
+                            f"{_spelling_hint(text)}")
         m = _IDENTIFIER.match(text, i)
         if m is None:
-            raise PathError(
-                f"malformed path {text!r}: {c!r} at position {i} cannot start a name; "
-                'quote such keys as ["..."]'
-            )
+            index = _DOTTED_INDEX.match(text, i)
+            if index is None:
+                raise PathError(
+                    f"malformed path {text!r}: {c!r} at position {i} cannot start a name; "
+                    f'quote such keys as ["..."]{_spelling_hint(text)}'
+                )
+            keys.append(int(index.group()))
+            i = index.end()
+            expect_name = False
+            continue
         keys.append(m.group())
         i = m.end()
         expect_name = False
     if expect_name:
         raise PathError(f"malformed path {text!r}: it ends with '.'")
     return KeyPath(keys)
+
+
+def _spelling_hint(text: str) -> str:
+    """`: write it as 'blocks["conv-1"]'` for a torch-style dotted name, else ""."""
+    if any(c in text for c in "[]\"'") or not text or text.startswith(".") or ".." in text:
+        return ""
+    keys: list[Any] = [int(part) if _DOTTED_INDEX.fullmatch(part) else part
+                       for part in text.split(".")]
+    return f"; write it as {str(KeyPath(keys))!r}"
 
 
 def _closing_bracket(text: str, start: int) -> int:

@@ -36,6 +36,8 @@ class NodeKind:
     `tags(node)` adds tags a node carries beyond its type's (a Fiddle config
     carries its callable's); `extensible` lets `rebind` add keys the node
     does not have yet (a dict entry, an unset argument).
+    `identity` says that one object found at several paths is one thing whose
+    sharing edits keep (torch modules: reused blocks, a shared activation).
     """
 
     type: type
@@ -48,6 +50,9 @@ class NodeKind:
     extensible: bool = False  # rebind may add new keys (dicts)
     hyper: Callable[[Any], tuple[str, ...]] | None = None  # keys shown first
     tags: Callable[[Any], frozenset[str]] | None = None  # tags beyond the type's
+    # One object at several paths is one thing (a torch module used twice): a rule that
+    # rewrites it at one path rewrites it at every path, and the result stays one object.
+    identity: bool = False
 
 
 _EXACT: dict[type, NodeKind] = {}

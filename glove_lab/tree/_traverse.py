@@ -164,6 +164,7 @@ class TreeIndex:
         self._by_tag: dict[str, list[int]] | None = None
         self._subtree_sizes: dict[KeyPath, int] | None = None
         self._positions: dict[KeyPath, int] | None = None
+        self._shared: dict[int, list[int]] | None = None
 
     def path_at(self, position: int) -> KeyPath:
         """The path of the node at a traversal position (made once, then kept)."""
@@ -220,6 +221,26 @@ class TreeIndex:
         if self._positions is None:
             self._positions = {path: i for i, (path, _) in enumerate(self.entries)}
         return self._positions
+
+    @property
+    def shared(self) -> dict[int, list[int]]:
+        """Positions of each object found at several positions whose kind has `identity`.
+
+        Keyed by `id(node)`; empty (and cheap: one check per type) for trees
+        without such kinds, e.g. symbolic objects, lists and dicts.
+        """
+        if self._shared is None:
+            places: dict[int, list[int]] = {}
+            nodes = self.nodes
+            for cls, positions in self.by_type.items():
+                kind = kind_of_type(cls)
+                if kind is None or not kind.identity:
+                    continue
+                for i in positions:
+                    places.setdefault(id(nodes[i]), []).append(i)
+            self._shared = {key: sorted(found) for key, found in places.items()
+                            if len(found) > 1}
+        return self._shared
 
     @property
     def subtree_sizes(self) -> dict[KeyPath, int]:
@@ -321,9 +342,14 @@ def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
     where = str(KeyPath(keys[:depth])) or "the root"
     available = [str(KeyPath((k,))) for k, _ in kind.children(node)]
     shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
+    # `blocks.0` parses as the index 0; a dict-like parent may hold the name "0" instead.
+    spelled = (type(key) is int and next(
+        (k for k, _ in kind.children(node) if k == str(key)), None)) or None
+    hint = "" if spelled is None else (
+        f"; did you mean {str(KeyPath((*keys[:depth], spelled, *keys[depth + 1:])))!r}?")
     raise PathError(
         f"path {str(keys)!r} does not exist: {where} ({type(node).__name__}) has no key "
-        f"{str(KeyPath((key,)))!r}; it has: {shown or 'no children'}"
+        f"{str(KeyPath((key,)))!r}; it has: {shown or 'no children'}{hint}"
     )
 
 
@@ -353,6 +379,8 @@ class PathGlob:
                 self.tokens.append(("key", KeyPath.parse(text)[0]))
             elif "*" in text or "?" in text:
                 self.tokens.append(("glob", text))
+            elif text.isdigit() and str(int(text)) == text:
+                self.tokens.append(("key", int(text)))  # torch's spelling of an index
             else:
                 self.tokens.append(("key", text))
         if pos != len(pattern):
