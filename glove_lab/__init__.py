@@ -25,7 +25,7 @@ from glove_lab.rules import (
     rule,
     rules,
 )
-from glove_lab.session import Session, Step
+from glove_lab.session import Session, Step, needs_patching, require_names
 from glove_lab.tree import (
     REMOVE,
     Call,
@@ -58,9 +58,9 @@ __all__ = [
     "REMOVE", "Call", "Change", "GloveError", "GloveWidget", "KeyPath", "Match", "NoMatchError",
     "PathError", "Rule", "RuleContext", "RuleError", "SerializationError", "Session", "Splice",
     "Step", "Symbolic", "__version__", "apply", "build", "diff", "eq", "format", "from_json",
-    "get", "is_leaf", "paths", "query", "rebind", "register_kind", "register_rule", "register_type",
-    "render", "replace", "require_rules", "rule", "rules", "symbolize", "tag", "tags_of",
-    "to_code", "to_json", "to_svg", "traverse",
+    "get", "is_leaf", "needs_patching", "paths", "query", "rebind", "register_kind",
+    "register_rule", "register_type", "render", "replace", "require_names", "require_rules",
+    "rule", "rules", "symbolize", "tag", "tags_of", "to_code", "to_json", "to_svg", "traverse",
 ]
 
 

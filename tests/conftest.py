@@ -25,6 +25,7 @@ _REGISTRIES = [
     ("glove_lab.tree._kinds", "_RESOLVERS", copy.copy),
     ("glove_lab.tree._tags", "_TAGS", lambda d: {k: set(v) for k, v in d.items()}),
     ("glove_lab.tree._tags", "_TAGGED_BY", lambda d: {k: set(v) for k, v in d.items()}),
+    ("glove_lab.tree._tags", "_ORIGINS", lambda d: {k: set(v) for k, v in d.items()}),
     ("glove_lab.tree._naming", "_BY_NAME", copy.copy),
     ("glove_lab.tree._naming", "_NAME_OF", copy.copy),
     ("glove_lab.torch._layers", "_SPECS", copy.copy),

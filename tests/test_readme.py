@@ -20,12 +20,10 @@ def test_readme_has_an_api_tour():
 
 def test_readme_examples_run_in_order(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # examples may write files (a rendered PNG)
-    module = types.ModuleType("readme_tour")
-    sys.modules["readme_tour"] = module
-    try:
-        for number, block in enumerate(python_blocks(), start=1):
-            code = compile(block, f"README.md python block {number}", "exec")
-            exec(code, module.__dict__)
-    finally:
-        del sys.modules["readme_tour"]
+    # The tour runs as a notebook's cells do: in `__main__`, the module export refers to.
+    module = types.ModuleType("__main__")
+    monkeypatch.setitem(sys.modules, "__main__", module)
+    for number, block in enumerate(python_blocks(), start=1):
+        code = compile(block, f"README.md python block {number}", "exec")
+        exec(code, module.__dict__)
     assert "parameter 'to' must be one of" in capsys.readouterr().out

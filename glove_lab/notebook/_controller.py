@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -116,7 +117,9 @@ class Controller:
             text = {k: v for k, v in given.items() if isinstance(v, str)}
             values = {k: v for k, v in given.items() if not isinstance(v, str)}
             uri = rule + ("&" if "?" in rule else "?") + urlencode(text) if text else rule
-            step = self.session.apply(uri, at=at, params=values)
+            with warnings.catch_warnings():  # the status line below carries the warning
+                warnings.simplefilter("ignore")
+                step = self.session.apply(uri, at=at, params=values)
         except GloveError as exc:
             self.error = str(exc)
             return False
@@ -127,6 +130,8 @@ class Controller:
         ms = step.duration * 1000
         self.status = f"Applied {step.summary()} in {ms:.1f} ms" if ms < 10 else (
             f"Applied {step.summary()} in {ms:.0f} ms")
+        if step.export_problem:
+            self.status += f". Warning: this step cannot be exported: {step.export_problem}"
         return True
 
     def undo(self) -> bool:

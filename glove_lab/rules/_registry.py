@@ -109,20 +109,26 @@ def load_entry_points(force: bool = False) -> None:
             register_rule(loaded, replace=True)
 
 
-def require_rules(*names: str) -> None:
+def require_rules(*names: str, defined_in: str | None = None) -> None:
     """Raise RuleError naming every rule in `names` that is not registered here.
 
+    With `defined_in`, a rule registered under the name by another module
+    counts as missing (a same-named rule from a package is not the notebook's).
     Exported sessions call this first, so a notebook-defined rule that is
     missing fails before any step runs.
     """
     missing = []
     for name in names:
         try:
-            lookup(name)
+            found = lookup(name)
         except RuleError:
             missing.append(name)
+            continue
+        if defined_in is not None and found.module != defined_in:
+            missing.append(name)
     if missing:
+        where = "the notebook" if defined_in in (None, "__main__") else repr(defined_in)
         raise RuleError(
-            f"this code needs rule(s) {', '.join(map(repr, missing))}, defined in the notebook "
+            f"this code needs rule(s) {', '.join(map(repr, missing))}, defined in {where} "
             "that exported it; run the cells that define them first"
         )

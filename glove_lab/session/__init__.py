@@ -1,7 +1,14 @@
 """The session layer: history of Steps, undo/redo, export as code, save/load a patch log."""
 
-from glove_lab.session._export import export_steps
+from glove_lab.session._export import (
+    export_fingerprint,
+    export_problem,
+    export_steps,
+    needs_patching,
+    require_names,
+)
 from glove_lab.session._session import Session, fingerprint
 from glove_lab.session._step import Step
 
-__all__ = ["Session", "Step", "export_steps", "fingerprint"]
+__all__ = ["Session", "Step", "export_fingerprint", "export_problem", "export_steps",
+           "fingerprint", "needs_patching", "require_names"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -13,9 +14,18 @@ from typing import Any
 from glove_lab._version import __version__
 from glove_lab.errors import GloveError, SerializationError
 from glove_lab.rules import Rule, apply_rule, resolve
-from glove_lab.session._export import export_steps
+from glove_lab.session._export import export_problem, export_steps
 from glove_lab.session._step import Step
-from glove_lab.tree import Change, KeyPath, PathLike, diff, from_json, to_json, traverse
+from glove_lab.tree import (
+    Change,
+    KeyPath,
+    PathLike,
+    diff,
+    from_json,
+    is_python_name,
+    to_json,
+    traverse,
+)
 
 __all__ = ["Session", "fingerprint"]
 
@@ -35,8 +45,9 @@ class Session:
     """
 
     def __init__(self, tree: Any, name: str = "model") -> None:
-        if not name.isidentifier():
-            raise GloveError(f"a session name must be a Python identifier, got {name!r}")
+        if not is_python_name(name):
+            raise GloveError(f"a session name must be a Python identifier that is not a keyword, "
+                             f"got {name!r}")
         self.name = name
         self._roots: list[Any] = [tree]
         self._steps: list[Step] = []
@@ -105,7 +116,12 @@ class Session:
             module=outcome.rule.module,
             duration=time.perf_counter() - start,
             skipped=tuple((str(p), name, reason) for p, name, reason in outcome.skipped),
+            rule_object=outcome.rule,
         )
+        problem = export_problem(step, self.tree)
+        if problem:
+            step = dataclasses.replace(step, export_problem=problem)
+            warnings.warn(f"this step cannot be exported: {problem}", stacklevel=2)
         self._push(outcome.tree, step)
         return step
 
@@ -160,8 +176,13 @@ class Session:
 
     # -- export, save, load --------------------------------------------------
     def export(self) -> str:
-        """Python source that, where `name` holds the original tree, rebinds it to this one."""
-        return export_steps(self.history, self.name)
+        """Python source that, where `name` holds the original tree, rebinds it to this one.
+
+        Run on the already-patched tree it changes nothing; on any other tree
+        it refuses. Raises GloveError naming the step and path that cannot be
+        written exactly (see README, "What export guarantees").
+        """
+        return export_steps(self.history, self._roots[: self._cursor + 1], self.name)
 
     def save(self, path: str | Path) -> None:
         """Write the patch log as JSON: version, base fingerprint, steps."""

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glove_lab.rules import skipped_text
 from glove_lab.tree import short_repr
+
+if TYPE_CHECKING:
+    from glove_lab.rules import Rule
 
 __all__ = ["Step"]
 
@@ -30,6 +33,10 @@ class Step:
     module: str = "__main__"
     duration: float = field(default=0.0, compare=False)
     skipped: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
+    # The Rule that ran (export refuses if the name now means another definition).
+    rule_object: Rule | None = field(default=None, compare=False, repr=False)
+    # Why this step cannot be exported ("" if it can), found when the step was made.
+    export_problem: str = field(default="", compare=False)
 
     @property
     def everywhere(self) -> bool:

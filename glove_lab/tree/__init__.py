@@ -1,6 +1,12 @@
 """The tree layer: node kinds, paths, queries, persistent edits, equality, code and JSON."""
 
-from glove_lab.tree._codegen import CodeWriter, to_code
+from glove_lab.tree._codegen import (
+    CodeWriter,
+    is_importable_module,
+    is_module_name,
+    is_python_name,
+    to_code,
+)
 from glove_lab.tree._compare import Change, diff, eq
 from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, replace
 from glove_lab.tree._format import display_name, format, short_repr
@@ -31,6 +37,7 @@ from glove_lab.tree._tags import (
     modules_tagging,
     tag,
     tag_origin,
+    tag_origins,
     tags_of,
     untag,
 )
@@ -41,10 +48,10 @@ __all__ = [
     "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "children_of",
     "declared_tags",
     "describe_path", "diff", "display_name", "eq", "format", "from_json", "get", "hyper_of",
-    "importable_name", "index_of", "invalidate_kinds", "is_symbolic", "kind_of", "kind_of_type",
-    "map_nodes",
-    "modules_tagging", "name_of", "paths", "query", "rebind", "register_kind", "register_resolver",
-    "register_type", "registered_kind",
-    "replace", "short_repr", "symbolize", "tag", "tag_origin", "tags_of", "to_code", "to_json",
+    "importable_name", "index_of", "is_importable_module", "is_module_name", "is_python_name",
+    "invalidate_kinds", "is_symbolic", "kind_of", "kind_of_type", "map_nodes",
+    "modules_tagging", "name_of", "paths", "query", "rebind", "register_kind",
+    "register_resolver", "register_type", "registered_kind", "replace", "short_repr",
+    "symbolize", "tag", "tag_origin", "tag_origins", "tags_of", "to_code", "to_json",
     "traverse", "untag",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import keyword
 import math
+import sys
 import types
 import unicodedata
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from glove_lab.tree._naming import importable_name
 from glove_lab.tree._symbolic import Call, SymbolicFunction
 from glove_lab.tree._traverse import index_of
 
-__all__ = ["to_code", "CodeWriter", "is_python_name", "is_module_name"]
+__all__ = ["to_code", "CodeWriter", "is_python_name", "is_module_name", "is_importable_module"]
 
 # Brackets nest at most 200 deep in Python's tokenizer; a subtree this deep is
 # written to its own variable first, so no expression comes near that limit.
@@ -67,6 +68,17 @@ def is_module_name(text: Any) -> bool:
     return isinstance(text, str) and all(is_python_name(part) for part in text.split("."))
 
 
+def is_importable_module(name: str) -> bool:
+    """True if `name` is a loaded module another interpreter can import by that name.
+
+    Refuses modules made by `runpy.run_path` or `exec` (no import spec, or a
+    name like `<run_path>`); `__main__` is not importable either.
+    """
+    module = sys.modules.get(name)
+    return (name != "__main__" and is_module_name(name) and module is not None
+            and getattr(module, "__spec__", None) is not None)
+
+
 class CodeWriter:
     """Writes expressions for values and collects the imports they need.
 
@@ -88,6 +100,7 @@ class CodeWriter:
         self.fatal_clashes: set[str] = set()  # notebook names the surrounding code binds
         self.prelude: list[str] = []  # assignments of hoisted deep subtrees, in order
         self._temporaries: list[str] = []
+        self._root_label = "the root"
         self._shared: dict[int, str | None] = {}  # id of a shared node -> its variable
 
     def share(self, tree: Any) -> None:
@@ -104,18 +117,19 @@ class CodeWriter:
         self._shared = {key: None for key, count in counts.items() if count > 1}
 
     def expression(self, value: Any, width: int = 88, indent: int = 0,
-                   path: KeyPath | None = None) -> str:
+                   path: KeyPath | None = None, label: str = "the root") -> str:
         """Source text of one value, wrapped to `width`.
 
-        `path` is where the value sits in the model; errors name paths below it.
-        Subtrees nested too deep for Python's parser are written to variables
-        first (see `take_prelude`).
+        `path` is where the value sits in the model; errors name paths below it
+        (and call an empty path `label`). Subtrees nested too deep for Python's
+        parser are written to variables first (see `take_prelude`).
         """
+        self._root_label = label
         try:
             return layout(self._doc(value, path or KeyPath(), 0), width, indent)
         except RecursionError:
             raise GloveError(
-                f"cannot write the value at {_where(path or KeyPath())} as code: it is nested "
+                f"cannot write {self._where(path or KeyPath())} as code: it is nested "
                 "too deeply for this interpreter"
             ) from None
 
@@ -147,8 +161,8 @@ class CodeWriter:
         if not self.notebook_names:
             return ""
         names = ", ".join(repr(n) for n in sorted(self.notebook_names))
-        return (f"gl.require_names(globals(), {names})  # defined in the notebook (__main__): "
-                "run their cells first")
+        return ("# defined in the notebook (__main__): run their cells first\n"
+                f"gl.require_names(globals(), {names})")
 
     def check_clashes(self) -> None:
         """Raise GloveError if a notebook name is one the written code must bind itself."""
@@ -163,14 +177,15 @@ class CodeWriter:
         where = importable_name(obj)
         if where is None:
             raise GloveError(
-                f"cannot write {_describe(obj)} at {_where(path)} as code: it is not "
+                f"cannot write {_describe(obj)} at {self._where(path)} as code: it is not "
                 "importable by name (defined in a function, or renamed). Define it at module "
                 "level (and, for a class you do not own, gl.symbolize it there)."
             )
         module, qualname = where
-        if not is_module_name(module) or not all(is_python_name(p) for p in qualname.split(".")):
+        if not (module == "__main__" or is_importable_module(module)) or not all(
+                is_python_name(part) for part in qualname.split(".")):
             raise GloveError(
-                f"cannot write {_describe(obj)} at {_where(path)} as code: its import name "
+                f"cannot write {_describe(obj)} at {self._where(path)} as code: its import name "
                 f"{module!r}, {qualname!r} is not made of Python identifiers (a module run "
                 "from a file path, or a name Python would rewrite). Define it in an "
                 "importable module."
@@ -220,7 +235,7 @@ class CodeWriter:
             args, kwargs = kind.call_args(type(node), dict(children))
         else:
             raise GloveError(
-                f"cannot write {type(node).__name__} at {_where(path)} as code: its "
+                f"cannot write {type(node).__name__} at {self._where(path)} as code: its "
                 "node kind has no constructor. gl.symbolize the class, or register_kind it "
                 "with call_args=..."
             )
@@ -303,9 +318,12 @@ class CodeWriter:
                               for part in (value.start, value.stop, value.step))
             return f"slice({parts})"
         raise GloveError(
-            f"cannot write the {type(value).__name__} at {_where(path)} as code: "
+            f"cannot write the {type(value).__name__} at {self._where(path)} as code: "
             f"{_describe(value)} has no source form. Use a symbolic object or a plain value."
         )
+
+    def _where(self, path: KeyPath) -> str:
+        return repr(str(path)) if len(path) else self._root_label
 
     def _enum(self, value: enum.Enum, path: KeyPath) -> str:
         """`Color.RED`, `Weird['a b']` for a member name source cannot spell, or `Perm(5)`."""
@@ -320,8 +338,9 @@ class CodeWriter:
         except (ValueError, TypeError):
             rebuilt = None
         if rebuilt is not value and rebuilt != value:
-            raise GloveError(f"cannot write the {cls.__name__} value {value!r} at {_where(path)} "
-                             "as code: it is neither a member nor rebuilt from its value")
+            raise GloveError(f"cannot write the {cls.__name__} value {value!r} at "
+                             f"{self._where(path)} as code: it is neither a member nor rebuilt "
+                             "from its value")
         return f"{owner}({self.leaf(value.value, path)})"
 
 
@@ -335,8 +354,6 @@ def _float_source(value: float) -> str:
     return repr(value) if math.isfinite(value) else f'float("{value}")'
 
 
-def _where(path: KeyPath) -> str:
-    return repr(str(path)) if len(path) else "the root"
 
 
 def _snake(name: str) -> str:

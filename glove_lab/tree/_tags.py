@@ -7,11 +7,13 @@ from typing import Any
 
 from glove_lab.tree._kinds import kind_of
 
-__all__ = ["tag", "tag_origin", "tags_of", "untag", "modules_tagging", "declared_tags"]
+__all__ = ["tag", "tag_origin", "tag_origins", "tags_of", "untag", "modules_tagging",
+           "declared_tags"]
 
 _TAGS: dict[Any, set[str]] = {}
 _CACHE: dict[type, frozenset[str]] = {}
 _TAGGED_BY: dict[str, set[str]] = {}  # tag -> modules whose code attached it
+_ORIGINS: dict[tuple[Any, str], set[str]] = {}  # (type or function, tag) -> modules that did
 
 
 def tag(target: Any, *tags: str, module: str | None = None) -> Any:
@@ -28,6 +30,7 @@ def tag(target: Any, *tags: str, module: str | None = None) -> Any:
     _TAGS.setdefault(target, set()).update(tags)
     for name in tags:
         _TAGGED_BY.setdefault(name, set()).add(module)
+        _ORIGINS.setdefault((target, name), set()).add(module)
     _CACHE.clear()
     return target
 
@@ -35,6 +38,24 @@ def tag(target: Any, *tags: str, module: str | None = None) -> Any:
 def modules_tagging(name: str) -> frozenset[str]:
     """The modules whose code attached tag `name` to some type."""
     return frozenset(_TAGGED_BY.get(name, ()))
+
+
+def tag_origins(node: Any, tags: frozenset[str] | set[str]) -> list[tuple[Any, str, str]]:
+    """Where a node's tags among `tags` come from: `(type or function, tag, module)` triples.
+
+    The type (a base of the node's type, or its symbolic function) is the one
+    the tag was attached to; the module is the one whose code attached it
+    (`"__main__"` for a notebook cell). Exported code uses this to carry
+    exactly the annotations a rule's matching depends on.
+    """
+    function = getattr(type(node), "__glove_function_of__", None)
+    targets = [function(node)] if function is not None else list(type(node).__mro__)
+    found = []
+    for target in targets:
+        for name in sorted(_TAGS.get(target, set()) & set(tags)):
+            for module in sorted(_ORIGINS.get((target, name), {"__main__"})):
+                found.append((target, name, module))
+    return found
 
 
 def untag(target: Any, *tags: str) -> None:

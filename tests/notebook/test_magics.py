@@ -176,3 +176,29 @@ def test_a_missing_argument_is_a_usage_error_with_the_usage_line(shell, line, ne
     message = str(caught.value)
     assert f"required: {needed}" in message and "usage: %glove" in message
     assert shell.user_ns["net"] is not None and not sessions_of(shell)
+
+
+def test_running_the_exported_cell_where_it_was_inserted_gives_the_session_tree(shell):
+    glove(shell, "show net")
+    glove(shell, "apply nbtest.widen")
+    glove(shell, "export --cell")
+    patched = shell.user_ns["net"]
+    for _ in range(2):  # run the inserted cell, then run it again
+        result = shell.run_cell(shell.rl_next_input)
+        assert result.success
+        assert shell.user_ns["net"] is patched
+    assert sessions_of(shell)["net"].tree is patched
+
+
+def test_a_step_that_cannot_be_exported_warns_in_the_widget(shell):
+    widget = glove(shell, "show net")
+
+    @gl.symbolize
+    class Scaled:  # local: no import can name it
+        def __init__(self, inner, factor=2.0):
+            pass
+
+    widget.controller.select(["blocks[0].conv"])
+    assert widget.controller.apply("glove.replace", {"value": Scaled(1)})
+    assert "this step cannot be exported" in widget.controller.status
+    assert "'blocks[0].conv'" in widget.controller.status
