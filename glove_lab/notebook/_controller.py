@@ -11,11 +11,11 @@ import inspect
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urlencode
 
 from glove_lab.errors import GloveError, PathError
+from glove_lab.notebook._protocol import HistoryEntry, Inspector, NoInspector, RuleForm
 from glove_lab.render import tag_color, to_svg
-from glove_lab.rules import Rule, rules
+from glove_lab.rules import Rule, lookup, rules
 from glove_lab.session import Session
 from glove_lab.tree import (
     KeyPath,
@@ -28,10 +28,7 @@ from glove_lab.tree import (
     tags_of,
 )
 
-__all__ = ["Controller", "HIDDEN_FROM_PALETTE"]
-
-# Built-ins whose parameters are Python objects a form cannot express.
-HIDDEN_FROM_PALETTE = frozenset({"glove.wrap", "glove.insert"})
+__all__ = ["Controller"]
 
 
 class Controller:
@@ -54,7 +51,6 @@ class Controller:
         self.error = ""
         self.status = f"{session.name}: click a node to select it (shift-click adds)"
         self._compare_to: Any = None
-        self.last_export = ""
         self._drawn: tuple[tuple[Any, ...], str] | None = None  # (what was drawn, its SVG)
         self._unsubscribe = session.subscribe(self._session_changed)
 
@@ -113,13 +109,12 @@ class Controller:
                                                                   v == "" and k != "value")}
         try:
             at = list(self.selection) if scope == "selection" else None
-            # Form fields are text, parsed by type hint like URI parameters.
-            text = {k: v for k, v in given.items() if isinstance(v, str)}
-            values = {k: v for k, v in given.items() if not isinstance(v, str)}
-            uri = rule + ("&" if "?" in rule else "?") + urlencode(text) if text else rule
+            # Text fields are parsed by the parameter's type hint (as URI values would be).
+            values = lookup(rule).convert(
+                given, text={k for k, v in given.items() if isinstance(v, str)})
             with warnings.catch_warnings():  # the status line below carries the warning
                 warnings.simplefilter("ignore")
-                step = self.session.apply(uri, at=at, params=values)
+                step = self.session.apply(rule, at=at, params=values)
         except GloveError as exc:
             self.error = str(exc)
             return False
@@ -149,11 +144,11 @@ class Controller:
         return step is not None
 
     def export(self) -> str:
-        """The session's code, kept as `last_export`."""
-        self.last_export = self.session.export()
+        """The session's code (the status says how many steps)."""
+        code = self.session.export()
         n = len(self.session.history)
         self.status = f"Exported {n} step{'s' if n != 1 else ''} as code"
-        return self.last_export
+        return code
 
     def set_value(self, path: str, key: str, text: str) -> bool:
         """Set one hyperparameter from the inspector: a `glove.rebind` step at `path`.
@@ -210,8 +205,8 @@ class Controller:
         """Make the next `svg()` draw afresh (tags or kinds changed, not the tree)."""
         self._drawn = None
 
-    def inspector(self) -> dict[str, Any]:
-        """Facts about the last selected node: path, type, tags, arguments, doc."""
+    def inspector(self) -> Inspector | NoInspector:
+        """Facts about the last selected node: path, type, tags, arguments, doc (`{}`: none)."""
         if not self.selection:
             return {}
         path = KeyPath.parse(self.selection[-1])
@@ -220,7 +215,7 @@ class Controller:
         except GloveError:
             return {}
         kind = kind_of(node)
-        args: list[list[str]] = []
+        args: list[tuple[str, str]] = []
         editable = {}
         doc = ""
         if kind is not None:
@@ -229,20 +224,23 @@ class Controller:
             ordered = ([c for c in children if c[0] in hyper] +
                        [c for c in children if c[0] not in hyper])
             for key, child in ordered[:40]:
-                args.append([str(KeyPath((key,))), short_repr(child, 80)])
+                args.append((str(KeyPath((key,))), short_repr(child, 80)))
             for key, child in children:
                 if key in hyper and _is_literal(child):
                     editable[str(KeyPath((key,)))] = repr(child)
             doc = (inspect.getdoc(type(node)) or "").split("\n")[0]
         else:
-            args.append(["value", short_repr(node, 200)])
+            args.append(("value", short_repr(node, 200)))
         tags = sorted(tags_of(node))
         return {"path": str(path) or "$", "type": display_name(node, kind.label if kind else None),
                 "tags": tags, "args": args, "doc": doc[:200], "editable": editable,
                 "tag_colors": {name: tag_color(name) for name in tags}}
 
-    def palette(self) -> list[dict[str, Any]]:
-        """The rules that match every selected node (or somewhere, with no selection)."""
+    def palette(self) -> list[RuleForm]:
+        """The rules that match every selected node (or somewhere, with no selection).
+
+        Rules flagged `hidden` (parameters a form cannot express) are left out.
+        """
         tree = self.session.tree
         try:
             if self.selection:
@@ -255,14 +253,14 @@ class Controller:
                 found = rules(tree)
         except GloveError:
             found = []
-        user = [r for r in found if not r.name.startswith("glove.")]
-        builtin = [r for r in found if r.name.startswith("glove.")
-                   and r.name not in HIDDEN_FROM_PALETTE]
-        return [_rule_form(r) for r in user + builtin]
+        shown = [r for r in found if not r.hidden]
+        user = [r for r in shown if not r.name.startswith("glove.")]
+        builtin = [r for r in shown if r.name.startswith("glove.")]
+        return [r.form() for r in user + builtin]
 
-    def history(self) -> list[dict[str, Any]]:
+    def history(self) -> list[HistoryEntry]:
         """Applied steps, then undone ones (flagged), for the history list."""
-        items = []
+        items: list[HistoryEntry] = []
         for i, step in enumerate(self.session.history + self.session.undone):
             items.append({
                 "index": i,
@@ -308,17 +306,3 @@ def _is_literal(value: Any) -> bool:
         return len(value) <= 8 and all(_is_literal(v) for v in value)
     return False
 
-
-def _rule_form(rule: Rule) -> dict[str, Any]:
-    params = []
-    for p in rule.params:
-        kind = {"enum": "choice", "any": "str"}.get(p.kind, p.kind)
-        choices = [str(c) for c in p.choices] if p.choices else None
-        default: Any = None if p.required else p.default
-        if hasattr(default, "name") and p.kind == "enum":
-            default = default.name
-        if default is not None and not isinstance(default, (bool, int, float, str)):
-            default = repr(default)
-        params.append({"name": p.name, "kind": kind, "default": default, "choices": choices,
-                       "required": p.required})
-    return {"name": rule.name, "doc": rule.doc, "params": params}

@@ -80,7 +80,7 @@ def sessions_of(shell: Any) -> dict[str, Session]:
 def _state(shell: Any) -> dict[str, Any]:
     state = getattr(shell, "_glove_state", None)
     if state is None:
-        state = {"sessions": {}, "current": None, "widgets": []}
+        state = {"sessions": {}, "current": None}
         shell._glove_state = state  # noqa: SLF001 - glove_lab's own attribute on the shell
     return state
 
@@ -152,7 +152,6 @@ class GloveMagics(Magics):
         plain = args.plain or not _front_end_available()
         make = PlainGloveWidget if plain else GloveWidget
         widget = make(session, budget=args.budget)
-        _state(self.shell)["widgets"].append(widget)
         return widget
 
     def _apply(self, args: argparse.Namespace) -> None:

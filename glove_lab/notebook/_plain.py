@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
 import ipywidgets as widgets
 
-from glove_lab.notebook._controller import Controller
+from glove_lab.notebook._base import SessionView
+from glove_lab.notebook._protocol import RuleForm
 from glove_lab.session import Session
 from glove_lab.tree import index_of, kind_of
 
@@ -17,7 +19,7 @@ __all__ = ["PlainGloveWidget"]
 _MAX_PATHS = 2000
 
 
-class PlainGloveWidget(widgets.VBox):
+class PlainGloveWidget(SessionView, widgets.VBox):
     """Path selector, rule selector, parameter fields and buttons over one Session.
 
     Args:
@@ -26,12 +28,8 @@ class PlainGloveWidget(widgets.VBox):
         on_change: called with the new tree after each apply/undo/redo.
     """
 
-    def __init__(self, session: Session | Any, budget: int = 150, on_change: Any = None,
-                 **kwargs: Any) -> None:
-        if not isinstance(session, Session):
-            session = Session(session)
-        self.session = session
-        self.controller = Controller(session, budget=budget, on_change=on_change)
+    def __init__(self, session: Session | Any, budget: int = 150,
+                 on_change: Callable[[Any], None] | None = None, **kwargs: Any) -> None:
         self.graph = widgets.HTML()
         self.paths = widgets.SelectMultiple(description="Select", rows=8,
                                             layout=widgets.Layout(width="100%"))
@@ -49,7 +47,7 @@ class PlainGloveWidget(widgets.VBox):
         self.code = widgets.Textarea(layout=widgets.Layout(width="100%", height="10em",
                                                            display="none"))
         self._fields: dict[str, widgets.Widget] = {}
-        self._palette: list[dict[str, Any]] = []
+        self._palette: list[RuleForm] = []
         self._updating = False
         self.paths.observe(self._paths_changed, "value")
         self.rule.observe(lambda change: self._build_form(), "value")
@@ -58,8 +56,6 @@ class PlainGloveWidget(widgets.VBox):
         self.undo_button.on_click(lambda _: self._run(self.controller.undo))
         self.redo_button.on_click(lambda _: self._run(self.controller.redo))
         self.export_button.on_click(lambda _: self._export())
-        self._in_action = False
-        self._unsubscribe = session.subscribe(self._session_changed)
         controls = widgets.VBox([
             self.paths, self.rule, self.form,
             widgets.HBox([self.apply_selection, self.apply_everywhere]),
@@ -69,14 +65,10 @@ class PlainGloveWidget(widgets.VBox):
         body = widgets.HBox([widgets.Box([self.graph], layout=widgets.Layout(
             width="60%", overflow="auto", max_height="540px")), controls])
         super().__init__([self.message, body, self.code], **kwargs)
+        self._attach(session, budget, on_change)
         self.refresh()
 
-    def refresh(self) -> None:
-        """Redraw every control from the session, the graph drawn afresh."""
-        self.controller.forget_graph()
-        self._update()
-
-    def _update(self) -> None:
+    def _redraw(self) -> None:
         c = self.controller
         self._updating = True
         try:
@@ -120,12 +112,12 @@ class PlainGloveWidget(widgets.VBox):
         if self._updating:
             return
         self.controller.select(list(change["new"]))
-        self._update()
+        self._redraw()
 
     def _build_form(self) -> None:
         rule = next((r for r in self._palette if r["name"] == self.rule.value), None)
         self._fields = {}
-        for p in (rule or {}).get("params", []):
+        for p in rule["params"] if rule else []:
             default = p["default"]
             if p["kind"] == "int":
                 field: widgets.Widget = widgets.IntText(value=default or 0)
@@ -145,7 +137,7 @@ class PlainGloveWidget(widgets.VBox):
     def _apply(self, scope: str) -> None:
         if not self.rule.value:
             self.controller.error = "No rule matches the selection"
-            self._update()
+            self._redraw()
             return
         params = {name: field.value for name, field in self._fields.items()}
         self._run(lambda: self.controller.apply(self.rule.value, params, scope))
@@ -153,22 +145,9 @@ class PlainGloveWidget(widgets.VBox):
     def _export(self) -> None:
         self.code.value = self.controller.export()
         self.code.layout.display = "block"
-        self._update()
-
-    def _run(self, action: Any) -> None:
-        self._in_action = True
-        try:
-            action()
-        finally:
-            self._in_action = False
-        self._update()
-
-    def _session_changed(self, event: str, session: Session) -> None:
-        if not self._in_action:
-            self._update()
+        self._redraw()
 
     def close(self) -> None:
         """Detach from the session and close the widgets."""
-        self._unsubscribe()
-        self.controller.close()
+        self._detach()
         super().close()

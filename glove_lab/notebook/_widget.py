@@ -5,13 +5,15 @@ The JupyterLab front end (labextension/) draws it; all logic is in Controller.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import ipywidgets as widgets
 import traitlets
 
 from glove_lab._version import __version__
-from glove_lab.notebook._controller import Controller
+from glove_lab.notebook._base import SessionView
+from glove_lab.notebook._protocol import InsertCellMessage, ViewState
 from glove_lab.session import Session
 
 __all__ = ["GloveWidget"]
@@ -20,8 +22,12 @@ _MODULE = "glove-lab"
 _MODULE_VERSION = "^" + __version__
 
 
-class GloveWidget(widgets.DOMWidget):
+class GloveWidget(SessionView, widgets.DOMWidget):
     """Graph, inspector, rule palette, history and Undo/Redo/Export for one Session.
+
+    The synced traits are `ViewState` and the messages `FrontEndMessage` /
+    `InsertCellMessage` (glove_lab/notebook/_protocol.py, mirrored in
+    labextension/src/types.ts).
 
     Args:
         session: the Session to drive (or a tree, which gets a new Session).
@@ -47,20 +53,14 @@ class GloveWidget(widgets.DOMWidget):
     status = traitlets.Unicode("").tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     busy = traitlets.Bool(False).tag(sync=True)
-    last_export = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, session: Session | Any, budget: int = 150,
-                 on_change: Any = None, **kwargs: Any) -> None:
+                 on_change: Callable[[Any], None] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if not isinstance(session, Session):
-            session = Session(session)
-        self.session = session
-        self.controller = Controller(session, budget=budget, on_change=on_change)
         self._syncing = False
-        self._in_action = False
-        self._unsubscribe = session.subscribe(self._session_changed)
+        self._attach(session, budget, on_change)
         self.on_msg(self._handle_message)
-        self.title = f"glove_lab · {session.name}"
+        self.title = f"glove_lab · {self.session.name}"
         self.refresh()
 
     # -- Python API (the same actions the buttons send) ---------------------
@@ -72,24 +72,25 @@ class GloveWidget(widgets.DOMWidget):
         """Apply a rule to the selection or everywhere (as the palette would)."""
         self.busy = True
         try:
-            return self._action(lambda: self.controller.apply(rule, params, scope))
+            return self._run(lambda: self.controller.apply(rule, params, scope))
         finally:
             self.busy = False
 
     def undo(self) -> bool:
         """Undo the last step."""
-        return self._action(self.controller.undo)
+        return self._run(self.controller.undo)
 
     def redo(self) -> bool:
         """Redo the next undone step."""
-        return self._action(self.controller.redo)
+        return self._run(self.controller.redo)
 
     def export(self, insert_cell: bool = True) -> str:
         """The session's code; with a front end, also inserted as a cell below the widget."""
         code = self.controller.export()
         if insert_cell:
-            self.send({"event": "insert_cell", "code": code})
-        self._push_state()
+            message: InsertCellMessage = {"event": "insert_cell", "code": code}
+            self.send(message)
+        self._redraw()
         return code
 
     # -- plumbing -------------------------------------------------------------
@@ -98,12 +99,13 @@ class GloveWidget(widgets.DOMWidget):
         if self._syncing:
             return
         self.controller.select(change["new"])
-        self._push_state()  # after a bad path, this reverts the selection to the last valid one
+        self._redraw()  # after a bad path, this reverts the selection to the last valid one
 
     def _handle_message(self, widget: Any, content: Any, buffers: Any) -> None:
+        """Act on one `FrontEndMessage`; anything else is reported, never raised."""
         if not isinstance(content, dict):
             self.controller.error = "Ignored a malformed message from the front end"
-            self._push_state()
+            self._redraw()
             return
         event = content.get("event")
         if event == "apply":
@@ -117,65 +119,42 @@ class GloveWidget(widgets.DOMWidget):
         elif event == "export":
             self.export()
         elif event == "set":
-            self._action(lambda: self.controller.set_value(
+            self._run(lambda: self.controller.set_value(
                 str(content.get("path", "")), str(content.get("key", "")),
                 str(content.get("value", ""))))
         elif event == "expand":
             self.controller.expand(str(content.get("path", "")))
-            self._push_state()
-        elif event == "select":
-            self.selection = [str(p) for p in content.get("paths", [])]
+            self._redraw()
         elif event == "dismiss_error":
             self.controller.dismiss_error()
-            self._push_state()
+            self._redraw()
         elif event == "cell_inserted":
             self.controller.status = "Inserted the exported code in a new cell below"
-            self._push_state()
+            self._redraw()
         else:
             self.controller.error = f"Unknown front-end event {event!r}"
-            self._push_state()
+            self._redraw()
 
-    def refresh(self) -> None:
-        """Recompute every synced view field from the session, the graph drawn afresh."""
-        self.controller.forget_graph()
-        self._push_state()
-
-    def _push_state(self) -> None:
+    def view_state(self) -> ViewState:
+        """Every synced field, computed from the controller (what `_redraw` pushes)."""
         c = self.controller
-        svg = c.svg()
+        return {"svg": c.svg(), "selection": list(c.selection), "inspector": c.inspector(),
+                "palette": c.palette(), "history": c.history(),
+                "can_undo": c.session.can_undo, "can_redo": c.session.can_redo,
+                "error": c.error, "status": c.status, "title": self.title, "busy": self.busy}
+
+    def _redraw(self) -> None:
+        state = cast("dict[str, Any]", self.view_state())
         self._syncing = True
         try:
             with self.hold_sync():
-                self.selection = list(c.selection)
-                self.svg = svg
-                self.inspector = c.inspector()
-                self.palette = c.palette()
-                self.history = c.history()
-                self.can_undo = c.session.can_undo
-                self.can_redo = c.session.can_redo
-                self.error = c.error
-                self.status = c.status
-                self.last_export = c.last_export
+                for name in ("selection", "svg", "inspector", "palette", "history", "can_undo",
+                             "can_redo", "error", "status"):
+                    setattr(self, name, state[name])
         finally:
             self._syncing = False
 
-    def _action(self, run: Any) -> bool:
-        """Run a controller action, then push the view state once."""
-        self._in_action = True
-        try:
-            ok = bool(run())
-        finally:
-            self._in_action = False
-        self._push_state()
-        return ok
-
-    def _session_changed(self, event: str, session: Session) -> None:
-        # Changes made elsewhere (a magic, another widget, code) redraw this view.
-        if not self._in_action:
-            self._push_state()
-
     def close(self) -> None:
         """Detach from the session and close the comm."""
-        self._unsubscribe()
-        self.controller.close()
+        self._detach()
         super().close()

@@ -12,7 +12,7 @@ from glove_lab.rules._apply import (
 )
 from glove_lab.rules._builtin import BUILTIN_RULES
 from glove_lab.rules._match import Match, Verdict, extra_behaviour
-from glove_lab.rules._params import Param
+from glove_lab.rules._params import Param, ParamForm
 from glove_lab.rules._registry import (
     ENTRY_POINT_GROUP,
     all_rules,
@@ -23,12 +23,19 @@ from glove_lab.rules._registry import (
     require_rules,
     unregister_rule,
 )
-from glove_lab.rules._rule import Rule, RuleContext, check_rule_name, is_rule_name, rule
+from glove_lab.rules._rule import (
+    Rule,
+    RuleContext,
+    RuleForm,
+    check_rule_name,
+    is_rule_name,
+    rule,
+)
 
 __all__ = [
-    "BUILTIN_RULES", "ENTRY_POINT_GROUP", "Match", "Outcome", "Param", "Rule", "RuleContext",
-    "Verdict", "all_rules", "apply", "apply_rule", "check_rule_name", "extra_behaviour",
-    "is_rule_name", "load_entry_points", "lookup", "merge_params", "parse_uri", "register_rule",
-    "register_rule_source",
-    "require_rules", "resolve", "rule", "rules", "skipped_text", "unregister_rule",
+    "BUILTIN_RULES", "ENTRY_POINT_GROUP", "Match", "Outcome", "Param", "ParamForm", "Rule",
+    "RuleContext", "RuleForm", "Verdict", "all_rules", "apply", "apply_rule", "check_rule_name",
+    "extra_behaviour", "is_rule_name", "load_entry_points", "lookup", "merge_params",
+    "parse_uri", "register_rule", "register_rule_source", "require_rules", "resolve", "rule",
+    "rules", "skipped_text", "unregister_rule",
 ]

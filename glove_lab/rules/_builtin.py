@@ -71,7 +71,8 @@ BUILTIN_RULES = tuple(
         Rule("glove.rebind", _rebind, on=Match(where=_has_children)),
         Rule("glove.replace", _replace),
         Rule("glove.remove", _remove, on=Match(path="**.*")),
-        Rule("glove.insert", _insert, on=Match(path="**[*]")),
-        Rule("glove.wrap", _wrap),
+        # Their parameters are Python objects a palette form cannot express.
+        Rule("glove.insert", _insert, on=Match(path="**[*]"), hidden=True),
+        Rule("glove.wrap", _wrap, hidden=True),
     )
 )

@@ -8,11 +8,27 @@ import inspect
 import typing
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Literal, TypedDict, cast
 
 from glove_lab.errors import RuleError
 
-__all__ = ["Param", "params_of", "convert"]
+__all__ = ["FormKind", "FormValue", "Param", "ParamForm", "params_of", "convert"]
+
+FormKind = Literal["int", "float", "bool", "str", "choice"]
+"""The kind of field a form shows for a parameter."""
+
+FormValue = int | float | bool | str
+"""A value a form field holds (a default) or sends."""
+
+
+class ParamForm(TypedDict):
+    """How a form shows one parameter (`Param.form()`): the widget's wire shape."""
+
+    name: str
+    kind: FormKind
+    default: FormValue | None
+    choices: list[str] | None
+    required: bool
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
@@ -45,6 +61,23 @@ class Param:
             return "one of " + ", ".join(m.name for m in enum_type)
         return {"int": "an integer", "float": "a number", "bool": "a boolean (true/false)",
                 "str": "a string", "any": "a value"}[self.kind]
+
+    def form(self) -> ParamForm:
+        """How a form shows this parameter: a field kind, its default and choices.
+
+        Enums and Literals are choices (by member name / value text); untyped
+        parameters are text fields (read back as a Python literal); a default
+        a field cannot hold is shown as its `repr`.
+        """
+        kind = cast(FormKind, {"enum": "choice", "any": "str"}.get(self.kind, self.kind))
+        choices = [str(c) for c in self.choices] if self.choices else None
+        default: Any = None if self.required else self.default
+        if self.kind == "enum" and isinstance(default, enum.Enum):
+            default = default.name
+        if default is not None and not isinstance(default, (bool, int, float, str)):
+            default = repr(default)
+        return {"name": self.name, "kind": kind, "default": default, "choices": choices,
+                "required": self.required}
 
 
 def params_of(function: Any, skip: int = 1) -> tuple[Param, ...]:

@@ -5,14 +5,22 @@ from __future__ import annotations
 import inspect
 import unicodedata
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import Any, TypedDict
 
 from glove_lab.errors import RuleError
 from glove_lab.rules._match import Match
-from glove_lab.rules._params import Param, convert, params_of
+from glove_lab.rules._params import Param, ParamForm, convert, params_of
 from glove_lab.tree import KeyPath, PathLike, as_path, get
 
-__all__ = ["Rule", "RuleContext", "rule", "is_rule_name", "check_rule_name"]
+__all__ = ["Rule", "RuleContext", "RuleForm", "rule", "is_rule_name", "check_rule_name"]
+
+
+class RuleForm(TypedDict):
+    """How a palette shows a rule and its parameter form (`Rule.form()`): a wire shape."""
+
+    name: str
+    doc: str
+    params: list[ParamForm]
 
 
 def is_rule_name(name: object) -> bool:
@@ -48,10 +56,13 @@ class Rule:
             receives a RuleContext.
         on: the Match deciding where the rule applies (default: every node).
         doc: a one-line description (default: the function's docstring).
+        hidden: not offered in the widget's palette (for rules whose
+            parameters are Python objects a form cannot express); code and
+            `%glove apply` still use it.
     """
 
     def __init__(self, name: str, function: Callable[..., Any], on: Match | None = None,
-                 doc: str | None = None) -> None:
+                 doc: str | None = None, hidden: bool = False) -> None:
         check_rule_name(name)
         if not callable(function):
             raise RuleError(f"rule {name!r}: the action must be callable, got {function!r}")
@@ -65,6 +76,11 @@ class Rule:
         # Modules exported code imports (besides `module`) so this rule can be found:
         # an adapter whose rules wrap another library's (glove_lab.pyglove) names itself.
         self.requires: tuple[str, ...] = ()
+        self.hidden = hidden
+
+    def form(self) -> RuleForm:
+        """How a palette shows this rule: name, one-line doc and a field per parameter."""
+        return {"name": self.name, "doc": self.doc, "params": [p.form() for p in self.params]}
 
     def convert(self, given: dict[str, Any],
                 text: Collection[str] | None = None) -> dict[str, Any]:
@@ -91,7 +107,7 @@ class Rule:
 
 
 def rule(name: str, on: Match | None = None, *, replace: bool = False,
-         doc: str | None = None) -> Callable[[Callable[..., Any]], Rule]:
+         doc: str | None = None, hidden: bool = False) -> Callable[[Callable[..., Any]], Rule]:
     """Decorator: make `fn(node, **params)` a Rule named `name` and register it.
 
     Registering a different function under a taken name raises RuleError
@@ -101,7 +117,8 @@ def rule(name: str, on: Match | None = None, *, replace: bool = False,
     from glove_lab.rules._registry import register_rule
 
     def decorate(function: Callable[..., Any]) -> Rule:
-        return register_rule(Rule(name, function, on=on, doc=doc), replace=replace)
+        return register_rule(Rule(name, function, on=on, doc=doc, hidden=hidden),
+                             replace=replace)
 
     return decorate
 

@@ -6,7 +6,7 @@
  * shows the code with a Copy button.
  */
 
-import { IGloveHost, IGloveState, OutgoingMessage } from './types';
+import { IGloveHost, IViewState, FrontEndMessage } from './types';
 import { GloveUI } from './ui';
 
 /** The part of anywidget's model interface (`AnyModel<T>`) used here. */
@@ -20,14 +20,14 @@ export interface IAnyModel<T> {
 }
 
 export function render({ model, el }: {
-  model: IAnyModel<IGloveState>;
+  model: IAnyModel<IViewState>;
   el: HTMLElement;
 }): () => void {
   const host: IGloveHost = {
     get: name => model.get(name),
     set: (name, value) => model.set(name, value),
     saveChanges: () => model.save_changes(),
-    send: (message: OutgoingMessage) => model.send(message),
+    send: (message: FrontEndMessage) => model.send(message),
     on: (event, callback) => {
       model.on(event, callback);
       return () => model.off(event, callback);

@@ -5,13 +5,13 @@
  */
 
 import { asString, asStringArray, h } from './dom';
-import { IParamSpec, ParamValue } from './types';
+import { IParamForm, FormValue } from './types';
 
 /** The raw value of one field: its text, or a checkbox's state. */
 export type FieldValue = string | boolean;
 
 /** Typed parameters for an `apply` message, or the first problem found. */
-export type Collected = { params: Record<string, ParamValue> } | { error: string };
+export type Collected = { params: Record<string, FormValue> } | { error: string };
 
 /**
  * Turn the raw field values of a rule's form into typed parameters.
@@ -21,10 +21,10 @@ export type Collected = { params: Record<string, ParamValue> } | { error: string
  * field is an error naming the parameter.
  */
 export function collectParams(
-  specs: readonly IParamSpec[],
+  specs: readonly IParamForm[],
   values: ReadonlyMap<string, FieldValue>
 ): Collected {
-  const params: Record<string, ParamValue> = {};
+  const params: Record<string, FormValue> = {};
   for (const param of specs) {
     if (!values.has(param.name)) {
       continue;
@@ -88,7 +88,7 @@ export function controlValue(control: HTMLInputElement | HTMLSelectElement): Fie
  * before) or else the parameter's default. `id` must be unique in the page.
  */
 export function buildField(
-  param: IParamSpec,
+  param: IParamForm,
   saved: FieldValue | undefined,
   id: string
 ): { row: HTMLElement; control: HTMLInputElement | HTMLSelectElement } {

@@ -6,21 +6,21 @@
 
 import { asString, button, h } from './dom';
 import { buildField, collectParams, controlValue, FieldValue } from './form';
-import { ApplyScope, IRuleSpec, ParamValue } from './types';
+import { ApplyScope, IRuleForm, FormValue } from './types';
 
 /** What the palette asks of the coordinator. */
 export interface IPaletteActions {
   /** The current selection (paths). */
   selection(): string[];
   /** Send an `apply` message. */
-  apply(rule: string, params: Record<string, ParamValue>, scope: ApplyScope): void;
+  apply(rule: string, params: Record<string, FormValue>, scope: ApplyScope): void;
   /** Give the keyboard focus back to the widget. */
   focus(): void;
 }
 
 /** The form fields of one rule, by parameter name. */
 interface IFormState {
-  rule: IRuleSpec;
+  rule: IRuleForm;
   key: string;
   fields: Map<string, HTMLInputElement | HTMLSelectElement>;
 }
@@ -28,14 +28,14 @@ interface IFormState {
 let nextUid = 0;
 
 /** Rules from the palette trait, checked and normalised. */
-export function readRules(raw: unknown): IRuleSpec[] {
+export function readRules(raw: unknown): IRuleForm[] {
   if (!Array.isArray(raw)) {
     return [];
   }
   return raw
-    .filter(r => r && typeof r === 'object' && typeof (r as IRuleSpec).name === 'string')
+    .filter(r => r && typeof r === 'object' && typeof (r as IRuleForm).name === 'string')
     .map(r => {
-      const rule = r as IRuleSpec;
+      const rule = r as IRuleForm;
       return {
         name: rule.name,
         doc: asString(rule.doc),
@@ -258,7 +258,7 @@ export class PaletteView {
   private _count: HTMLSpanElement;
   private _list: HTMLUListElement;
   private _formHost: HTMLDivElement;
-  private _rules: IRuleSpec[] = [];
+  private _rules: IRuleForm[] = [];
   private _selectedRule: string | null = null;
   private _form: IFormState | null = null;
   private _message: HTMLDivElement | null = null;

@@ -19,23 +19,23 @@ export interface IInspector {
   tag_colors: Record<string, string>;
 }
 
-export type ParamKind = 'int' | 'float' | 'bool' | 'str' | 'choice';
+export type FormKind = 'int' | 'float' | 'bool' | 'str' | 'choice';
 
 /** A value a rule form sends for one parameter. */
-export type ParamValue = number | boolean | string;
+export type FormValue = number | boolean | string;
 
-export interface IParamSpec {
+export interface IParamForm {
   name: string;
-  kind: ParamKind;
-  default: ParamValue | null;
+  kind: FormKind;
+  default: FormValue | null;
   choices: string[] | null;
   required: boolean;
 }
 
-export interface IRuleSpec {
+export interface IRuleForm {
   name: string;
   doc: string;
-  params: IParamSpec[];
+  params: IParamForm[];
 }
 
 export interface IHistoryEntry {
@@ -47,12 +47,15 @@ export interface IHistoryEntry {
   undone: boolean;
 }
 
+/** The `inspector` trait when nothing is inspected: `{}`. */
+export type INoInspector = Record<string, never>;
+
 /** The synced traits of the widget model, by name. */
-export interface IGloveState {
+export interface IViewState {
   svg: string;
   selection: string[];
-  inspector: IInspector | Record<string, never>;
-  palette: IRuleSpec[];
+  inspector: IInspector | INoInspector;
+  palette: IRuleForm[];
   history: IHistoryEntry[];
   can_undo: boolean;
   can_redo: boolean;
@@ -65,9 +68,9 @@ export interface IGloveState {
 export type ApplyScope = 'selection' | 'everywhere';
 
 /** A message the view sends to the kernel. */
-export type OutgoingMessage =
+export type FrontEndMessage =
   | { event: 'expand'; path: string }
-  | { event: 'apply'; rule: string; params: Record<string, ParamValue>; scope: ApplyScope }
+  | { event: 'apply'; rule: string; params: Record<string, FormValue>; scope: ApplyScope }
   | { event: 'set'; path: string; key: string; value: string }
   | { event: 'undo' }
   | { event: 'redo' }
@@ -76,7 +79,7 @@ export type OutgoingMessage =
   | { event: 'cell_inserted' };
 
 /** A message the kernel sends to the view. */
-export type IncomingMessage = { event: 'insert_cell'; code: string };
+export type KernelMessage = { event: 'insert_cell'; code: string };
 
 /**
  * A model with typed state `T`, in the spirit of anywidget's `AnyModel<T>`.
@@ -90,10 +93,10 @@ export interface IHost<T> {
   /** Push the changes made with `set` to the kernel. */
   saveChanges(): void;
   /** Send a custom message to the kernel. */
-  send(message: OutgoingMessage): void;
+  send(message: FrontEndMessage): void;
   /** Listen to a trait's change; returns a function that stops listening. */
   on<K extends keyof T & string>(event: `change:${K}`, callback: () => void): () => void;
 }
 
 /** The host of the glove_lab view. */
-export type IGloveHost = IHost<IGloveState>;
+export type IGloveHost = IHost<IViewState>;

@@ -16,7 +16,7 @@ import { HistoryView } from './history';
 import { InspectorView } from './inspector';
 import { classifyTarget, KeyAction, keyAction } from './keyboard';
 import { PaletteView } from './palette';
-import { IGloveHost, IGloveState, OutgoingMessage } from './types';
+import { IGloveHost, IViewState, FrontEndMessage } from './types';
 
 /**
  * The view. Construct it with a host and an element to fill; call `dispose`
@@ -175,11 +175,11 @@ export class GloveUI {
 
   // -------------------------------------------------------------- helpers
 
-  private _listen(name: keyof IGloveState & string, callback: () => void): void {
+  private _listen(name: keyof IViewState & string, callback: () => void): void {
     this._disposers.push(this._host.on(`change:${name}`, callback));
   }
 
-  private _send(message: OutgoingMessage): void {
+  private _send(message: FrontEndMessage): void {
     if (!this._disposed) {
       this._host.send(message);
     }

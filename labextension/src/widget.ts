@@ -7,7 +7,7 @@
 import { DOMWidgetModel, DOMWidgetView, ISerializers } from '@jupyter-widgets/base';
 
 import { insertCellBelow } from './notebook';
-import { IGloveHost, OutgoingMessage } from './types';
+import { IGloveHost, FrontEndMessage } from './types';
 import { GloveUI } from './ui';
 import { MODULE_NAME, MODULE_VERSION } from './version';
 
@@ -113,7 +113,7 @@ export class GloveView extends DOMWidgetView {
         (this.model as GloveModel).noteActiveView(this);
         this.touch();
       },
-      send: (message: OutgoingMessage) => {
+      send: (message: FrontEndMessage) => {
         (this.model as GloveModel).noteActiveView(this);
         this.send(message);
       },

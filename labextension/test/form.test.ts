@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { collectParams, FieldValue } from '../src/form';
-import { IParamSpec } from '../src/types';
+import { IParamForm } from '../src/types';
 
-function spec(name: string, kind: IParamSpec['kind'], required = false): IParamSpec {
+function spec(name: string, kind: IParamForm['kind'], required = false): IParamForm {
   return { name, kind, default: null, choices: kind === 'choice' ? ['a', 'b'] : null, required };
 }
 
@@ -46,7 +46,7 @@ test('an empty optional text field is sent as an empty string', () => {
 });
 
 test('empty required fields are errors naming the parameter', () => {
-  for (const kind of ['int', 'float', 'choice', 'str'] as IParamSpec['kind'][]) {
+  for (const kind of ['int', 'float', 'choice', 'str'] as IParamForm['kind'][]) {
     const got = collectParams([spec('size', kind, true)], values([['size', '']]));
     assert.deepEqual(got, { error: 'size is required.' }, kind);
   }

@@ -57,7 +57,7 @@ def test_click_selects_a_node_and_fills_the_inspector(widget):
     assert widget.inspector["path"] == "blocks[1].conv"
     assert widget.inspector["type"] == "Conv"
     assert widget.inspector["tags"] == ["convolution"]
-    assert widget.inspector["args"][0] == ["kernel", "3"]  # hyperparameters first
+    assert list(widget.inspector["args"][0]) == ["kernel", "3"]  # hyperparameters first
 
 
 def test_palette_lists_only_rules_matching_the_whole_selection(widget):
@@ -234,3 +234,37 @@ def test_inspector_sends_the_graphs_tag_colours(widget):
 
     front_end_update(widget, selection=["blocks[0].conv"])
     assert widget.inspector["tag_colors"] == {"convolution": tag_color("convolution")}
+
+
+def test_the_never_sent_select_message_is_not_protocol(widget):
+    # Selection travels as the synced `selection` trait only.
+    front_end_event(widget, event="select", paths=["blocks[0].conv"])
+    assert widget.selection == [] and "'select'" in widget.error
+
+
+def test_form_values_go_to_the_rule_typed_not_through_a_uri(widget):
+    front_end_update(widget, selection=["blocks[0].conv"])
+    # The rule field names a rule; it is not a URI that could smuggle in parameters.
+    front_end_event(widget, event="apply", rule="nbtest.widen?factor=5", params={},
+                    scope="selection")
+    assert "nbtest.widen?factor=5" in widget.error and widget.session.history == []
+    # Text from a form field is converted by the parameter's type hint.
+    front_end_event(widget, event="apply", rule="nbtest.widen", params={"factor": "3"},
+                    scope="selection")
+    assert widget.error == ""
+    assert widget.session.history[-1].params == {"factor": 3}
+    assert widget.session.tree.blocks[0].conv.channels == 24
+
+
+def test_text_with_uri_syntax_reaches_a_string_parameter_unchanged():
+    @gl.rule("nbtest.label", on=gl.Match(type=Conv))
+    def label(node: Conv, text: str = "") -> Conv:
+        return node
+
+    w = GloveWidget(gl.Session(small_net(1), name="t"))
+    front_end_update(w, selection=["blocks[0].conv"])
+    raw = "a&b=c d+e%20;#x?y"
+    front_end_event(w, event="apply", rule="nbtest.label", params={"text": raw},
+                    scope="selection")
+    assert w.error == "" and w.session.history[-1].params == {"text": raw}
+    w.close()

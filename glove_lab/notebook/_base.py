@@ -1,0 +1,60 @@
+"""SessionView: what the JupyterLab widget and the plain-ipywidgets fallback share.
+
+Both are thin shells over a Controller: they attach to a Session, run actions
+through the controller, and redraw once per action or once per change made
+elsewhere (a magic, another view, code). Only `_redraw` differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from glove_lab.notebook._controller import Controller
+from glove_lab.session import Session
+
+__all__ = ["SessionView"]
+
+
+class SessionView:
+    """Mixin for a view of one Session; call `_attach` in `__init__`, `_detach` in `close`."""
+
+    session: Session
+    controller: Controller
+
+    def _attach(self, session: Session | Any, budget: int,
+                on_change: Callable[[Any], None] | None) -> None:
+        if not isinstance(session, Session):
+            session = Session(session)
+        self.session = session
+        self.controller = Controller(session, budget=budget, on_change=on_change)
+        self._in_action = False
+        self._unsubscribe = session.subscribe(self._session_changed)
+
+    def _redraw(self) -> None:
+        """Show the controller's current state (each view does this its own way)."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Redraw everything from the session, the graph drawn afresh."""
+        self.controller.forget_graph()
+        self._redraw()
+
+    def _run(self, action: Callable[[], Any]) -> bool:
+        """Run a controller action, then redraw once (not once per session event)."""
+        self._in_action = True
+        try:
+            ok = bool(action())
+        finally:
+            self._in_action = False
+        self._redraw()
+        return ok
+
+    def _session_changed(self, event: str, session: Session) -> None:
+        # Changes made elsewhere (a magic, another view, code) redraw this view.
+        if not self._in_action:
+            self._redraw()
+
+    def _detach(self) -> None:
+        self._unsubscribe()
+        self.controller.close()

@@ -1,0 +1,142 @@
+"""The widget's wire protocol, defined once: synced view state and messages, as TypedDicts.
+
+labextension/src/types.ts mirrors these shapes for the front end;
+tests/notebook/test_protocol.py parses that file and checks that both agree.
+The rule form shapes belong to the rules layer (`Rule.form()`, `Param.form()`)
+and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+from glove_lab.rules import ParamForm, RuleForm
+from glove_lab.rules._params import FormKind, FormValue
+
+__all__ = [
+    "ApplyMessage", "ApplyScope", "CellInsertedMessage", "DismissErrorMessage",
+    "ExpandMessage", "ExportMessage", "FormKind", "FormValue", "FrontEndMessage",
+    "HistoryEntry", "InsertCellMessage", "Inspector", "KernelMessage", "ParamForm",
+    "RedoMessage", "RuleForm", "SetMessage", "UndoMessage", "ViewState",
+]
+
+ApplyScope = Literal["selection", "everywhere"]
+"""Where an `apply` message applies its rule."""
+
+
+class Inspector(TypedDict):
+    """Facts about the inspected node (the `inspector` trait; `{}` when none)."""
+
+    path: str
+    type: str
+    tags: list[str]
+    args: list[tuple[str, str]]
+    doc: str
+    editable: dict[str, str]
+    """Keys whose value can be edited in place, with their `repr`."""
+    tag_colors: dict[str, str]
+    """The graph's colour of each tag (`#rrggbb`), so chips match the boxes."""
+
+
+class HistoryEntry(TypedDict):
+    """One line of the history list: applied steps, then undone ones."""
+
+    index: int
+    rule: str
+    params: str
+    paths: str
+    summary: str
+    undone: bool
+
+
+class NoInspector(TypedDict):
+    """The `inspector` trait when nothing is inspected: `{}`."""
+
+
+class ViewState(TypedDict):
+    """The synced traits of the widget model, by name (what a front end reads)."""
+
+    svg: str
+    selection: list[str]
+    inspector: Inspector | NoInspector
+    palette: list[RuleForm]
+    history: list[HistoryEntry]
+    can_undo: bool
+    can_redo: bool
+    error: str
+    status: str
+    title: str
+    busy: bool
+
+
+# -- messages from the front end -------------------------------------------------------------
+class ExpandMessage(TypedDict):
+    """Open a collapsed placeholder."""
+
+    event: Literal["expand"]
+    path: str
+
+
+class ApplyMessage(TypedDict):
+    """Apply a rule with typed form values to the selection or everywhere."""
+
+    event: Literal["apply"]
+    rule: str
+    params: dict[str, FormValue]
+    scope: ApplyScope
+
+
+class SetMessage(TypedDict):
+    """Set one value from the inspector (a Python literal as text)."""
+
+    event: Literal["set"]
+    path: str
+    key: str
+    value: str
+
+
+class UndoMessage(TypedDict):
+    """Undo the last step."""
+
+    event: Literal["undo"]
+
+
+class RedoMessage(TypedDict):
+    """Redo the next undone step."""
+
+    event: Literal["redo"]
+
+
+class ExportMessage(TypedDict):
+    """Export the session as code (a new cell below the widget)."""
+
+    event: Literal["export"]
+
+
+class DismissErrorMessage(TypedDict):
+    """Clear the error message."""
+
+    event: Literal["dismiss_error"]
+
+
+class CellInsertedMessage(TypedDict):
+    """The front end inserted the exported code as a cell."""
+
+    event: Literal["cell_inserted"]
+
+
+FrontEndMessage = (ExpandMessage | ApplyMessage | SetMessage | UndoMessage | RedoMessage
+                   | ExportMessage | DismissErrorMessage | CellInsertedMessage)
+"""A message the front end sends to the kernel."""
+
+
+# -- messages from the kernel ----------------------------------------------------------------
+class InsertCellMessage(TypedDict):
+    """Insert `code` as a new cell below the widget's cell (or show it to copy)."""
+
+    event: Literal["insert_cell"]
+    code: str
+
+
+KernelMessage = InsertCellMessage
+"""A message the kernel sends to the front end."""
