@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-from glove_lab.rules import ParamForm, RuleForm
-from glove_lab.rules._params import FormKind, FormValue
+from glove_lab.rules import FormKind, FormValue, ParamForm, RuleForm
 
 __all__ = [
     "ApplyMessage", "ApplyScope", "CellInsertedMessage", "DismissErrorMessage",

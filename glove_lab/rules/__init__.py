@@ -12,7 +12,7 @@ from glove_lab.rules._apply import (
 )
 from glove_lab.rules._builtin import BUILTIN_RULES
 from glove_lab.rules._match import Match, Verdict, extra_behaviour
-from glove_lab.rules._params import Param, ParamForm
+from glove_lab.rules._params import FormKind, FormValue, Param, ParamForm
 from glove_lab.rules._registry import (
     ENTRY_POINT_GROUP,
     all_rules,
@@ -33,7 +33,7 @@ from glove_lab.rules._rule import (
 )
 
 __all__ = [
-    "BUILTIN_RULES", "ENTRY_POINT_GROUP", "Match", "Outcome", "Param", "ParamForm", "Rule",
+    "BUILTIN_RULES", "ENTRY_POINT_GROUP", "FormKind", "FormValue", "Match", "Outcome", "Param", "ParamForm", "Rule",
     "RuleContext", "RuleForm", "Verdict", "all_rules", "apply", "apply_rule", "check_rule_name",
     "extra_behaviour", "is_rule_name", "load_entry_points", "lookup", "merge_params",
     "parse_uri", "register_rule", "register_rule_source", "require_rules", "resolve", "rule",
