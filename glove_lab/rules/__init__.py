@@ -33,9 +33,9 @@ from glove_lab.rules._rule import (
 )
 
 __all__ = [
-    "BUILTIN_RULES", "ENTRY_POINT_GROUP", "FormKind", "FormValue", "Match", "Outcome", "Param", "ParamForm", "Rule",
-    "RuleContext", "RuleForm", "Verdict", "all_rules", "apply", "apply_rule", "check_rule_name",
-    "extra_behaviour", "is_rule_name", "load_entry_points", "lookup", "merge_params",
-    "parse_uri", "register_rule", "register_rule_source", "require_rules", "resolve", "rule",
-    "rules", "skipped_text", "unregister_rule",
+    "BUILTIN_RULES", "ENTRY_POINT_GROUP", "FormKind", "FormValue", "Match", "Outcome", "Param",
+    "ParamForm", "Rule", "RuleContext", "RuleForm", "Verdict", "all_rules", "apply", "apply_rule",
+    "check_rule_name", "extra_behaviour", "is_rule_name", "load_entry_points", "lookup",
+    "merge_params", "parse_uri", "register_rule", "register_rule_source", "require_rules",
+    "resolve", "rule", "rules", "skipped_text", "unregister_rule",
 ]
