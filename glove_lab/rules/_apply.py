@@ -38,6 +38,7 @@ class Outcome:
     changed: tuple[KeyPath, ...] = field(default=())  # minimal changed paths (gl.diff)
     # Candidates the rule left alone: (path, type name, reason), in traversal order.
     skipped: tuple[tuple[KeyPath, str, str], ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())  # what the action said it did (context.note)
 
 
 def apply(tree: Any, rule_or_uri: Rule | str, at: PathLike | Iterable[PathLike] | None = None,
@@ -74,6 +75,7 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
     values = rule.convert(merged, text=uri_params.keys() - given.keys())
     targets, skipped = _targets(tree, rule, at, strict)
     pending: dict[KeyPath, Any] = {}
+    notes: list[str] = []
     # One node object matched at several paths (a shared Fiddle sub-config, a tied
     # module) is transformed once: every place gets the same result, so it stays shared.
     results: dict[int, tuple[Any, Any]] = {}
@@ -83,7 +85,7 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
             if earlier[1] is not node:
                 pending[path] = earlier[1]
             continue
-        context = RuleContext(tree, path, rule, pending)
+        context = RuleContext(tree, path, rule, pending, notes)
         try:
             if rule.accepts_context:
                 result = rule.function(node, context=context, **values)
@@ -115,7 +117,8 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
                if pending and _record_changes else ())
     paths = None if at is None else tuple(path for path, _ in targets)
     return Outcome(new_tree, rule, values, paths, tuple(p for p, _ in targets), changed,
-                   tuple((p, type(n).__name__, reason) for p, n, reason in skipped))
+                   tuple((p, type(n).__name__, reason) for p, n, reason in skipped),
+                   tuple(notes))
 
 
 def merge_params(rule: Rule, params: Mapping[str, Any] | None,

@@ -127,11 +127,19 @@ class RuleContext:
     """What an action may see and do beyond its node: the input tree and extra edits."""
 
     def __init__(self, tree: Any, path: KeyPath, rule: Rule,
-                 pending: dict[KeyPath, Any]) -> None:
+                 pending: dict[KeyPath, Any], notes: list[str] | None = None) -> None:
         self.tree = tree
         self.path = path
         self.rule = rule
         self._pending = pending
+        self._notes = notes if notes is not None else []
+
+    def note(self, text: str) -> None:
+        """Say what the step did that its changed paths do not show ("froze 90 parameters").
+
+        The notes of one application end up in its Step's summary.
+        """
+        self._notes.append(text)
 
     @property
     def parent_path(self) -> KeyPath:

@@ -117,6 +117,7 @@ class Session:
             duration=time.perf_counter() - start,
             skipped=tuple((str(p), name, reason) for p, name, reason in outcome.skipped),
             rule_object=outcome.rule,
+            notes=outcome.notes,
         )
         problem = export_problem(step, self.tree)
         if problem:

@@ -37,6 +37,7 @@ class Step:
     rule_object: Rule | None = field(default=None, compare=False, repr=False)
     # Why this step cannot be exported ("" if it can), found when the step was made.
     export_problem: str = field(default="", compare=False)
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def everywhere(self) -> bool:
@@ -56,6 +57,9 @@ class Step:
             where += f" (+{len(self.paths) - 3})"
         n = len(self.changed_paths)
         text = f"{self.rule}({params}) {where}: {n} change{'s' if n != 1 else ''}"
+        if self.notes:  # what the rule did that no changed path shows (froze 23 parameters)
+            text = (text.rsplit(": ", 1)[0] + ": " if n == 0 else text + "; ") + "; ".join(
+                self.notes)
         if self.skipped:
             text += f"; skipped {skipped_text(self.skipped)}"
         return text

@@ -21,11 +21,17 @@ from glove_lab.rules import Match, RuleContext, Verdict, extra_behaviour, rule
 from glove_lab.torch._layers import layer_spec
 from glove_lab.torch._reads import missing_reads
 from glove_lab.torch._residual import Residual
-from glove_lab.tree import KeyPath, children_of, get, tag_origin, tags_of
+from glove_lab.torch._trainable import (
+    changing_parameters,
+    fresh_parameter,
+    selector,
+    with_parameters,
+)
+from glove_lab.tree import KeyPath, children_of, get, tag_origin, tags_of, traverse
 
 __all__ = [
-    "ACTIVATIONS", "add_dropout", "bn_to_gn", "depthwise_separable", "preserves_shape",
-    "residual", "set_linear_width", "swap_activation",
+    "ACTIVATIONS", "add_dropout", "bn_to_gn", "depthwise_separable", "freeze", "preserves_shape",
+    "residual", "set_linear_width", "swap_activation", "unfreeze",
 ]
 
 Activation = Literal["relu", "gelu", "gelu_tanh", "silu", "mish", "tanh", "sigmoid",
@@ -236,6 +242,49 @@ def set_linear_width(node: nn.Linear, width: int, context: RuleContext) -> nn.Li
     next_path = following[0]
     context.replace(next_path, _resized_linear(context.get(next_path), in_features=width))
     return node
+
+
+@rule("torch.freeze", on=Match(type=nn.Module))
+def freeze(node: nn.Module, context: RuleContext, tag: str = "", type: str = "") -> nn.Module:
+    """Stop training the parameters below this module (of those with `tag` / class `type`).
+
+    The patched model gets its own Parameter objects (same storage, no copy)
+    with `requires_grad=False`; the original's flags never change. Applied
+    everywhere, it acts on the whole model. Tied weights stay tied.
+    """
+    return _set_trainable(node, context, False, tag, type)
+
+
+@rule("torch.unfreeze", on=Match(type=nn.Module))
+def unfreeze(node: nn.Module, context: RuleContext, tag: str = "", type: str = "") -> nn.Module:
+    """Train the parameters below this module again (of those with `tag` / class `type`).
+
+    Like `torch.freeze`, with `requires_grad=True`: new Parameter objects on
+    the same storage, the original untouched.
+    """
+    return _set_trainable(node, context, True, tag, type)
+
+
+def _set_trainable(node: nn.Module, context: RuleContext, trainable: bool, tag: str,
+                   type_name: str) -> nn.Module:
+    verb = "unfroze" if trainable else "froze"
+    changing = changing_parameters(node, selector(tag, type_name), trainable)
+    if not changing:
+        context.note(f"{verb} 0 parameters (none to change)")
+        return node
+    replacements = {key: fresh_parameter(p, trainable) for key, p in changing.items()}
+    memo: dict[int, nn.Module] = {}
+    new = with_parameters(node, replacements, memo)
+    # A weight tied to a module outside this one (lm_head and the embedding) changes there
+    # too: one Parameter object everywhere, so the tie holds.
+    for path, module in traverse(context.tree):
+        if (isinstance(module, nn.Module) and not context.path.is_prefix_of(path)
+                and any(id(p) in replacements for p in module._parameters.values())):
+            context.replace(path, with_parameters(module, replacements, memo))
+    count = sum(p.numel() for p in changing.values())
+    context.note(f"{verb} {len(changing)} parameter tensor{'s' if len(changing) != 1 else ''}"
+                 f" ({count:,} values)")
+    return new
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 import glove_lab as gl
+import glove_lab.torch  # registers the torch kinds and rules
 
 __all__ = [
     "BatchNormAct2d", "Conv1D", "LayerNorm2d", "StdConv2d", "TimmStyleCNN", "TinyGPT",

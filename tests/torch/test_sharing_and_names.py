@@ -41,7 +41,7 @@ def test_a_block_used_twice_stays_one_block_after_an_edit_inside_it():
 
 
 @pytest.mark.parametrize("rule", ["torch.residual", "torch.swap_activation",
-                                  "torch.add_dropout"])
+                                  "torch.add_dropout", "torch.freeze"])
 def test_every_sharing_survives_a_rule_applied_everywhere(rule):
     model = TinyGPT()
     patched = gl.apply(model, rule)
