@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from glove_lab._version import __version__
-from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError, SerializationError
+from glove_lab.errors import (
+    CheckError,
+    GloveError,
+    NoMatchError,
+    PathError,
+    RuleError,
+    SerializationError,
+)
 
 # Importing the subpackage sets `glove_lab.render` to it; this binding then makes
 # the name the function, as the API says. No graphviz import happens here.
@@ -55,8 +62,9 @@ from glove_lab.tree import (
 from glove_lab.tree import kind_of as _kind_of
 
 __all__ = [
-    "REMOVE", "Call", "Change", "GloveError", "GloveWidget", "KeyPath", "Match", "NoMatchError",
-    "PathError", "Rule", "RuleContext", "RuleError", "SerializationError", "Session", "Splice",
+    "REMOVE", "Call", "Change", "CheckError", "GloveError", "GloveWidget", "KeyPath", "Match",
+    "NoMatchError", "PathError", "Rule", "RuleContext", "RuleError", "SerializationError",
+    "Session", "Splice",
     "Step", "Symbolic", "__version__", "apply", "build", "diff", "eq", "format", "from_json",
     "get", "is_leaf", "needs_patching", "paths", "query", "rebind", "register_kind",
     "register_rule", "register_type", "render", "replace", "require_names", "require_rules",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["GloveError", "NoMatchError", "PathError", "RuleError", "SerializationError"]
+__all__ = [
+    "CheckError", "GloveError", "NoMatchError", "PathError", "RuleError", "SerializationError",
+]
 
 
 class GloveError(Exception):
@@ -26,3 +28,7 @@ class NoMatchError(RuleError):
 
 class SerializationError(GloveError, ValueError):
     """JSON or code that cannot be written or read safely."""
+
+
+class CheckError(GloveError):
+    """A step refused because the session's check (e.g. a forward pass) failed on its result."""

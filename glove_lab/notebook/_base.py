@@ -23,9 +23,12 @@ class SessionView:
     controller: Controller
 
     def _attach(self, session: Session | Any, budget: int,
-                on_change: Callable[[Any], None] | None) -> None:
+                on_change: Callable[[Any], None] | None, check: Callable[[Any], Any] | None = None,
+                check_mode: str = "raise") -> None:
         if not isinstance(session, Session):
             session = Session(session)
+        if check is not None:  # a check given to the widget is the session's from now on
+            session.set_check(check, check_mode)
         self.session = session
         self.controller = Controller(session, budget=budget, on_change=on_change)
         self._in_action = False

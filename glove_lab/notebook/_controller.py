@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from glove_lab.errors import GloveError, PathError
+from glove_lab.errors import CheckError, GloveError, PathError
 from glove_lab.notebook._protocol import HistoryEntry, Inspector, NoInspector, RuleForm
 from glove_lab.render import tag_color, to_svg
 from glove_lab.rules import Rule, lookup, rules
@@ -50,6 +50,10 @@ class Controller:
         self.expanded: list[str] = []
         self.error = ""
         self.status = f"{session.name}: click a node to select it (shift-click adds)"
+        if session.check is not None:
+            self.status += f"; every step is checked ({session.check_mode} mode)"
+        # Per rule name, why its last application was refused by the session's check.
+        self.rule_errors: dict[str, str] = {}
         self._compare_to: Any = None
         self._drawn: tuple[tuple[Any, ...], str] | None = None  # (what was drawn, its SVG)
         self._unsubscribe = session.subscribe(self._session_changed)
@@ -117,14 +121,19 @@ class Controller:
                 step = self.session.apply(rule, at=at, params=values)
         except GloveError as exc:
             self.error = str(exc)
+            if isinstance(exc, CheckError):  # shown next to the rule in the palette too
+                self.rule_errors[rule.split("?", 1)[0]] = str(exc)
             return False
         except Exception as exc:  # never let a front-end message crash the comm
             self.error = f"{type(exc).__name__}: {exc}"
             return False
         self.error = ""
+        self.rule_errors.pop(step.rule, None)
         ms = step.duration * 1000
         self.status = f"Applied {step.summary()} in {ms:.1f} ms" if ms < 10 else (
             f"Applied {step.summary()} in {ms:.0f} ms")
+        if step.check:
+            self.status += f"; {step.check}"
         if step.export_problem:
             self.status += f". Warning: this step cannot be exported: {step.export_problem}"
         return True
@@ -256,7 +265,10 @@ class Controller:
         shown = [r for r in found if not r.hidden]
         user = [r for r in shown if not r.name.startswith("glove.")]
         builtin = [r for r in shown if r.name.startswith("glove.")]
-        return [r.form() for r in user + builtin]
+        forms = [r.form() for r in user + builtin]
+        for form in forms:
+            form["error"] = self.rule_errors.get(form["name"], "")
+        return forms
 
     def history(self) -> list[HistoryEntry]:
         """Applied steps, then undone ones (flagged), for the history list."""
@@ -270,6 +282,8 @@ class Controller:
                     p or "$" for p in step.paths),
                 "summary": step.summary(),
                 "undone": i >= len(self.session.history),
+                "check": step.check,
+                "check_error": step.check_error,
             })
         return items
 

@@ -20,7 +20,7 @@ __all__ = ["GloveMagics", "load_ipython_extension", "sessions_of"]
 _HELP = """\
 %glove SUBCOMMAND [options]   (%glove SUBCOMMAND --help for details)
 
-  show VAR [--plain] [--budget N]   open the click-to-rewrite widget on variable VAR
+  show VAR [--plain] [--budget N] [--check EXPR]   the widget on VAR; EXPR vets every step
   apply URI [--at PATH ...]         apply a rule, e.g. %glove apply torch.bn_to_gn?groups=8
   undo / redo                       step back / forward
   history                           list the steps
@@ -50,6 +50,12 @@ def _parsers() -> dict[str, MagicArgumentParser]:
     p.add_argument("--plain", action="store_true",
                    help="use stock ipywidgets controls (no JupyterLab extension needed)")
     p.add_argument("--budget", type=int, default=150, help="graph node budget (default 150)")
+    p.add_argument("--check", metavar="EXPR",
+                   help='an expression run after every step with VAR bound to the new tree, '
+                        'e.g. "model(x)": a step whose check raises is refused')
+    p.add_argument("--check-mode", choices=("raise", "warn"), default="raise",
+                   help="raise: refuse a step whose check fails (default); warn: keep it, "
+                        "marked failed")
     p = parser("apply", "Apply a rule: NAME or NAME?param=value&param2=value2.")
     p.add_argument("uri", nargs="?", help="rule name or URI, e.g. torch.bn_to_gn?groups=8")
     p.add_argument("--at", nargs="+", metavar="PATH", help="apply only at these paths")
@@ -145,6 +151,8 @@ class GloveMagics(Magics):
     # -- subcommands ------------------------------------------------------------
     def _show(self, args: argparse.Namespace) -> Any:
         session = self._session_for_variable(args.var)
+        if args.check is not None:
+            session.set_check(self._check_expression(args.var, args.check), args.check_mode)
         _state(self.shell)["current"] = args.var
         from glove_lab.notebook._plain import PlainGloveWidget
         from glove_lab.notebook._widget import GloveWidget
@@ -157,7 +165,7 @@ class GloveMagics(Magics):
     def _apply(self, args: argparse.Namespace) -> None:
         name, session = self._current(args.on)
         step = session.apply(args.uri, at=args.at)
-        print(f"{name}: {step.summary()}")
+        print(f"{name}: {step.summary()}" + (f"; {step.check}" if step.check else ""))
 
     def _undo(self, args: argparse.Namespace) -> None:
         name, session = self._current(args.on)
@@ -227,6 +235,22 @@ class GloveMagics(Magics):
             print(str(change))
 
     # -- helpers ------------------------------------------------------------------
+    def _check_expression(self, var: str, text: str) -> Any:
+        """`fn(tree)` evaluating `text` in the notebook's namespace with `var` bound to tree."""
+        if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+            text = text[1:-1]  # the magic's parser keeps the quotes around "model(x)"
+        try:
+            code = compile(text, "<glove check>", "eval")
+        except SyntaxError as exc:
+            raise UsageError(f"--check {text!r} is not a Python expression: {exc.msg}") from None
+        namespace = self.shell.user_ns
+
+        def check(tree: Any) -> Any:
+            return eval(code, namespace, {var: tree})
+
+        check.__qualname__ = f"check {text!r}"
+        return check
+
     def _session_for_variable(self, var: str) -> Session:
         if var not in self.shell.user_ns:
             raise UsageError(f"there is no variable {var!r} in this notebook; define it first "

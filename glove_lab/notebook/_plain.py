@@ -10,7 +10,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from glove_lab.notebook._base import SessionView
-from glove_lab.notebook._protocol import RuleForm
+from glove_lab.notebook._protocol import HistoryEntry, RuleForm
 from glove_lab.session import Session
 from glove_lab.tree import index_of, kind_of
 
@@ -26,10 +26,16 @@ class PlainGloveWidget(SessionView, widgets.VBox):
         session: the Session to drive (or a tree, which gets a new Session).
         budget: graph node budget.
         on_change: called with the new tree after each apply/undo/redo.
+        check: optional `fn(new_tree)` run after every step (a forward on an example
+            input): a step whose check raises is refused and the error is shown next
+            to the rule; its result shows in the status line (`Session(check=...)`).
+        check_mode: "raise" (refuse the step) or "warn" (keep it, marked failed).
     """
 
     def __init__(self, session: Session | Any, budget: int = 150,
-                 on_change: Callable[[Any], None] | None = None, **kwargs: Any) -> None:
+                 on_change: Callable[[Any], None] | None = None,
+                 check: Callable[[Any], Any] | None = None, check_mode: str = "raise",
+                 **kwargs: Any) -> None:
         self.graph = widgets.HTML()
         self.paths = widgets.SelectMultiple(description="Select", rows=8,
                                             layout=widgets.Layout(width="100%"))
@@ -65,7 +71,7 @@ class PlainGloveWidget(SessionView, widgets.VBox):
         body = widgets.HBox([widgets.Box([self.graph], layout=widgets.Layout(
             width="60%", overflow="auto", max_height="540px")), controls])
         super().__init__([self.message, body, self.code], **kwargs)
-        self._attach(session, budget, on_change)
+        self._attach(session, budget, on_change, check, check_mode)
         self.refresh()
 
     def _redraw(self) -> None:
@@ -95,7 +101,7 @@ class PlainGloveWidget(SessionView, widgets.VBox):
         else:
             self.inspector.value = "<i>Select a node to inspect it</i>"
         self.history.value = "<ol>" + "".join(
-            f"<li style='{'color:#999;text-decoration:line-through' if h['undone'] else ''}'>"
+            f"<li style='{_history_style(h)}'>"
             f"{html.escape(h['summary'])}</li>" for h in c.history()) + "</ol>"
         colour = "#c62828" if c.error else "#555"
         self.message.value = (f"<div style='color:{colour}'>"
@@ -151,3 +157,10 @@ class PlainGloveWidget(SessionView, widgets.VBox):
         """Detach from the session and close the widgets."""
         self._detach()
         super().close()
+
+
+def _history_style(entry: HistoryEntry) -> str:
+    """Undone steps struck through; a step kept although its check failed, in red."""
+    if entry["undone"]:
+        return "color:#999;text-decoration:line-through"
+    return "color:#c62828" if entry["check_error"] else ""

@@ -46,6 +46,8 @@ class HistoryEntry(TypedDict):
     paths: str
     summary: str
     undone: bool
+    check: str  # the session check's result on this step ("check ok: Tensor(2, 10) in 3 ms")
+    check_error: str  # set when the step was kept although its check failed (mode "warn")
 
 
 class NoInspector(TypedDict):

@@ -33,6 +33,10 @@ class GloveWidget(SessionView, widgets.DOMWidget):
         session: the Session to drive (or a tree, which gets a new Session).
         budget: graph node budget; collapsed placeholders beyond it.
         on_change: called with the new tree after each apply/undo/redo.
+        check: optional `fn(new_tree)` run after every step (a forward on an example
+            input): a step whose check raises is refused and the error is shown next
+            to the rule; its result shows in the status line (`Session(check=...)`).
+        check_mode: "raise" (refuse the step) or "warn" (keep it, marked failed).
     """
 
     _model_name = traitlets.Unicode("GloveModel").tag(sync=True)
@@ -55,10 +59,12 @@ class GloveWidget(SessionView, widgets.DOMWidget):
     busy = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, session: Session | Any, budget: int = 150,
-                 on_change: Callable[[Any], None] | None = None, **kwargs: Any) -> None:
+                 on_change: Callable[[Any], None] | None = None,
+                 check: Callable[[Any], Any] | None = None, check_mode: str = "raise",
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._syncing = False
-        self._attach(session, budget, on_change)
+        self._attach(session, budget, on_change, check, check_mode)
         self.on_msg(self._handle_message)
         self.title = f"glove_lab · {self.session.name}"
         self.refresh()

@@ -21,6 +21,7 @@ class RuleForm(TypedDict):
     name: str
     doc: str
     params: list[ParamForm]
+    error: str  # why the last attempt with this rule was refused (shown next to it), or ""
 
 
 def is_rule_name(name: object) -> bool:
@@ -80,7 +81,8 @@ class Rule:
 
     def form(self) -> RuleForm:
         """How a palette shows this rule: name, one-line doc and a field per parameter."""
-        return {"name": self.name, "doc": self.doc, "params": [p.form() for p in self.params]}
+        return {"name": self.name, "doc": self.doc, "params": [p.form() for p in self.params],
+                "error": ""}
 
     def convert(self, given: dict[str, Any],
                 text: Collection[str] | None = None) -> dict[str, Any]:

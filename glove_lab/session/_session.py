@@ -9,11 +9,12 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from glove_lab._version import __version__
-from glove_lab.errors import GloveError, SerializationError
+from glove_lab.errors import CheckError, GloveError, SerializationError
 from glove_lab.rules import Rule, apply_rule, resolve
+from glove_lab.session._check import CHECK_MODES, Check, CheckResult, run_check
 from glove_lab.session._export import export_problem, export_steps
 from glove_lab.session._step import Step
 from glove_lab.tree import (
@@ -42,9 +43,16 @@ class Session:
     Args:
         tree: the original tree (never modified).
         name: the variable name the exported code assigns (`model`).
+        check: optional `fn(new_tree)` run after every step (a forward on an
+            example input, a shape or NaN assertion). If it raises, the step
+            is refused with a CheckError and nothing changes (`check_mode=
+            "raise"`), or recorded with `Step.check_error` set (`"warn"`).
+            What it returns is summarised in `Step.check` and `last_check`.
+        check_mode: "raise" (default) or "warn".
     """
 
-    def __init__(self, tree: Any, name: str = "model") -> None:
+    def __init__(self, tree: Any, name: str = "model", check: Check | None = None,
+                 check_mode: str = "raise") -> None:
         if not is_python_name(name):
             raise GloveError(f"a session name must be a Python identifier that is not a keyword, "
                              f"got {name!r}")
@@ -53,6 +61,19 @@ class Session:
         self._steps: list[Step] = []
         self._cursor = 0
         self._listeners: list[Listener] = []
+        self.check: Check | None = None
+        self.check_mode = "raise"
+        self.last_check: CheckResult | None = None
+        self.set_check(check, check_mode)
+
+    def set_check(self, check: Check | None, mode: str = "raise") -> None:
+        """Run `check(new_tree)` after every later step (None: no check); see the class doc."""
+        if check is not None and not callable(check):
+            raise GloveError(f"a check must be callable as check(tree), got {check!r}")
+        if mode not in CHECK_MODES:
+            raise GloveError(f"check_mode must be one of {', '.join(map(repr, CHECK_MODES))}, "
+                             f"got {mode!r}")
+        self.check, self.check_mode = check, mode
 
     # -- state ---------------------------------------------------------------
     @property
@@ -119,12 +140,26 @@ class Session:
             rule_object=outcome.rule,
             notes=outcome.notes,
         )
+        if self.check is not None:
+            step = self._checked(step, outcome.tree)
         problem = export_problem(step, self.tree)
         if problem:
             step = dataclasses.replace(step, export_problem=problem)
             warnings.warn(f"this step cannot be exported: {problem}", stacklevel=2)
         self._push(outcome.tree, step)
         return step
+
+    def _checked(self, step: Step, tree: Any) -> Step:
+        """`step` with the check's result; CheckError (nothing changed) if it fails in "raise"."""
+        result = run_check(cast(Check, self.check), tree)
+        if not result.ok:
+            message = f"{step.where_text()}: the check failed: {result.value}"
+            if self.check_mode == "raise":
+                raise CheckError(message)
+            self.last_check = result
+            return dataclasses.replace(step, check=result.text(), check_error=message)
+        self.last_check = result
+        return dataclasses.replace(step, check=result.text())
 
     def replace(self, path: PathLike, value: Any) -> Step:
         """Replace the node at `path` (a `glove.replace` step)."""

@@ -38,6 +38,10 @@ class Step:
     # Why this step cannot be exported ("" if it can), found when the step was made.
     export_problem: str = field(default="", compare=False)
     notes: tuple[str, ...] = field(default=(), compare=False)
+    # The session's check on this step's tree: "check ok: Tensor(2, 10) in 3 ms", and, for a
+    # step kept although its check failed (check_mode="warn"), the failure.
+    check: str = field(default="", compare=False)
+    check_error: str = field(default="", compare=False)
 
     @property
     def everywhere(self) -> bool:
@@ -47,6 +51,14 @@ class Step:
     def params_text(self) -> str:
         """The parameters as `name=value, ...`, each value cut to 30 characters."""
         return ", ".join(f"{k}={short_repr(v, 30)}" for k, v in self.params.items())
+
+    def where_text(self) -> str:
+        """`torch.bn_to_gn at layer1[0].bn1` or `torch.bn_to_gn everywhere`: what ran where."""
+        if self.paths is None:
+            return f"{self.rule} everywhere"
+        shown = ", ".join(p or "<root>" for p in self.paths[:3])
+        return f"{self.rule} at {shown}" + (
+            f" (+{len(self.paths) - 3})" if len(self.paths) > 3 else "")
 
     def summary(self) -> str:
         """One line for a history list: rule, parameters, where, how much changed."""
@@ -62,6 +74,8 @@ class Step:
                 self.notes)
         if self.skipped:
             text += f"; skipped {skipped_text(self.skipped)}"
+        if self.check_error:
+            text += f" [CHECK FAILED: {self.check_error.split(': the check failed: ', 1)[-1]}]"
         return text
 
     def __str__(self) -> str:

@@ -44,6 +44,12 @@ export class HistoryView {
       if (summary) {
         li.appendChild(h('div', 'glove-history-summary', summary));
       }
+      const checkError = asString(entry.check_error);
+      if (checkError) {
+        // Kept although the session's check failed on it (check_mode "warn"): marked red.
+        li.classList.add('glove-check-failed');
+        li.appendChild(h('div', 'glove-history-check-error', checkError));
+      }
       const tip = [asString(entry.rule), params && `(${params})`, where, summary]
         .filter(Boolean)
         .join(' ');

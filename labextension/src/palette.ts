@@ -39,7 +39,8 @@ export function readRules(raw: unknown): IRuleForm[] {
       return {
         name: rule.name,
         doc: asString(rule.doc),
-        params: Array.isArray(rule.params) ? rule.params.filter(p => p && p.name) : []
+        params: Array.isArray(rule.params) ? rule.params.filter(p => p && p.name) : [],
+        error: asString(rule.error)
       };
     });
 }
@@ -88,6 +89,11 @@ export class PaletteView {
       li.appendChild(h('span', 'glove-rule-name', rule.name));
       if (rule.doc) {
         li.appendChild(h('span', 'glove-rule-doc', rule.doc.split('\n')[0]));
+      }
+      if (rule.error) {
+        // The session's check refused this rule's last step: say why, next to the rule.
+        li.classList.add('glove-rule-failed');
+        li.appendChild(h('span', 'glove-rule-error', rule.error));
       }
       this._list.appendChild(li);
     }

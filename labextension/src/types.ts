@@ -36,6 +36,7 @@ export interface IRuleForm {
   name: string;
   doc: string;
   params: IParamForm[];
+  error: string;
 }
 
 export interface IHistoryEntry {
@@ -45,6 +46,8 @@ export interface IHistoryEntry {
   paths: string;
   summary: string;
   undone: boolean;
+  check: string;
+  check_error: string;
 }
 
 /** The `inspector` trait when nothing is inspected: `{}`. */
