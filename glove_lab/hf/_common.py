@@ -33,8 +33,10 @@ def residual_branch_ends(block: Any) -> list[str]:
     (its last dense layer) and at the last dense layer of its feed-forward
     network (the `mlp`-tagged modules, taken together: BERT splits its
     feed-forward into two classes). Scaling or dropping these outputs scales
-    or drops the branches: each is followed only by dropout before the
-    residual sum. Empty for blocks with neither (ConvNeXt's, the convnets').
+    or drops the branches: between each and the residual sum there is only
+    dropout, drop path or reshaping (tests/hf checks that zeroing them makes
+    every block return its input). Empty for blocks with neither attention
+    nor feed-forward tags (ConvNeXt's, the convnets').
     """
     attentions = _outermost(gl.query(block, tag="attention"))
     mlps = _outermost(gl.query(block, tag="mlp"))
