@@ -4,7 +4,7 @@
  * keyboard.ts).
  */
 
-import { asString, asStringArray, h, tagHue } from './dom';
+import { asString, asStringArray, focusQuietly, h, tagHue } from './dom';
 import { IInspector } from './types';
 
 export class InspectorView {
@@ -21,7 +21,39 @@ export class InspectorView {
   /** Show `raw` (the inspector trait; `{}` when nothing is inspected). */
   render(raw: Partial<IInspector> | null | undefined): void {
     const body = this._body;
+    // An edit in progress survives a redraw of the same node: same field, same text,
+    // focus kept (else the focus would fall to the page and keys to the notebook).
+    const focused = document.activeElement;
+    const editing =
+      focused instanceof HTMLInputElement && body.contains(focused) ? focused : null;
     body.replaceChildren();
+    try {
+      this._fill(body, raw);
+    } finally {
+      if (editing) {
+        const again = Array.from(body.querySelectorAll('input.glove-edit')).find(
+          el =>
+            el.getAttribute('data-path') === editing.getAttribute('data-path') &&
+            el.getAttribute('data-key') === editing.getAttribute('data-key')
+        ) as HTMLInputElement | undefined;
+        if (again) {
+          again.value = editing.value;
+          focusQuietly(again);
+        } else {
+          focusQuietly(this._focusFallback());
+        }
+      }
+    }
+  }
+
+  /** Where the focus goes when the field being edited disappears. */
+  focusFallback: (() => HTMLElement) | null = null;
+
+  private _focusFallback(): HTMLElement {
+    return this.focusFallback?.() ?? this.el;
+  }
+
+  private _fill(body: HTMLDivElement, raw: Partial<IInspector> | null | undefined): void {
     if (!raw || typeof raw !== 'object' || !('path' in raw)) {
       body.appendChild(h('p', 'glove-empty', 'Click a node to inspect it'));
       return;

@@ -20,9 +20,15 @@ export interface IKeyPress {
  * - `input`: another one-line text field (Enter applies the chosen rule);
  * - `text`: any other text control (textarea, select, contenteditable);
  * - `button`: a button, link, checkbox or radio (keeps its default action);
+ * - `graph`: the graph pane (arrow keys move through the nodes);
  * - `root`: the widget itself or anything else inside it.
+ *
+ * Whatever the target, no key pressed inside the widget reaches JupyterLab's
+ * shortcuts (the coordinator stops them; the root also carries
+ * `data-lm-suppress-shortcuts`), so only modifier shortcuts and keys that act
+ * on the focused part are used: a plain letter never does anything.
  */
-export type KeyTarget = 'edit' | 'input' | 'text' | 'button' | 'root';
+export type KeyTarget = 'edit' | 'input' | 'text' | 'button' | 'graph' | 'root';
 
 /** What a key press does. */
 export type KeyAction =
@@ -34,7 +40,14 @@ export type KeyAction =
   | 'next-rule'
   | 'previous-rule'
   | 'commit-edit'
-  | 'leave-field';
+  | 'leave-field'
+  | 'nav-up'
+  | 'nav-down'
+  | 'nav-left'
+  | 'nav-right'
+  | 'nav-first'
+  | 'open'
+  | 'toggle';
 
 /** The action of a key press at `target`, or null when the widget does not handle it. */
 export function keyAction(key: IKeyPress, target: KeyTarget): KeyAction | null {
@@ -55,6 +68,24 @@ export function keyAction(key: IKeyPress, target: KeyTarget): KeyAction | null {
     return null;
   }
 
+  if (target === 'graph' && plain) {
+    const arrows: Record<string, KeyAction> = {
+      ArrowUp: 'nav-up',
+      ArrowDown: 'nav-down',
+      ArrowLeft: 'nav-left',
+      ArrowRight: 'nav-right',
+      Home: 'nav-first',
+      Enter: 'open',
+      ' ': 'toggle'
+    };
+    if (key.key in arrows) {
+      return arrows[key.key];
+    }
+  }
+  if (target === 'graph' && key.key === 'Enter' && key.shiftKey && !mod && !key.altKey) {
+    return 'toggle';
+  }
+
   const onRoot = target === 'root';
   if (mod && !key.altKey && name === 'z') {
     return key.shiftKey ? 'redo' : 'undo';
@@ -63,9 +94,6 @@ export function keyAction(key: IKeyPress, target: KeyTarget): KeyAction | null {
     return 'redo';
   }
   if (mod && !key.altKey && !key.shiftKey && name === 'e') {
-    return 'export';
-  }
-  if (plain && key.key === 'e') {
     return 'export';
   }
   if (key.key === 'Escape' && !mod && !key.altKey) {
@@ -100,6 +128,9 @@ export function classifyTarget(el: Element, root: Element): KeyTarget {
   }
   if (tag === 'button' || tag === 'a') {
     return 'button';
+  }
+  if (el.classList.contains('glove-graph')) {
+    return 'graph';
   }
   return 'root';
 }

@@ -4,7 +4,7 @@
  * "Apply" into an `apply` message (see form.ts for the fields).
  */
 
-import { asString, button, h } from './dom';
+import { asString, button, focusQuietly, h } from './dom';
 import { buildField, collectParams, controlValue, FieldValue } from './form';
 import { ApplyScope, IRuleForm, FormValue } from './types';
 
@@ -59,6 +59,8 @@ export class PaletteView {
     this._list = h('ul', 'glove-palette');
     this._list.setAttribute('role', 'listbox');
     this._list.setAttribute('aria-label', 'Rules');
+    // Tab stops here; ArrowUp/ArrowDown choose a rule (keyboard.ts).
+    this._list.tabIndex = 0;
     this._list.addEventListener('click', this._onClick);
     this._formHost = h('div', 'glove-form-host');
     this.el.append(title, this._list, this._formHost);
@@ -170,9 +172,15 @@ export class PaletteView {
 
   private _renderForm(): void {
     const rule = this._rules.find(r => r.name === this._selectedRule) ?? null;
+    // A form that goes away while it has the focus hands it to the rule list, never
+    // to the page (where keys would reach the notebook's shortcuts).
+    const hadFocus = this._formHost.contains(document.activeElement);
     if (!rule) {
       this._form = null;
       this._formHost.replaceChildren();
+      if (hadFocus) {
+        focusQuietly(this._list);
+      }
       return;
     }
     const key = JSON.stringify(rule);
@@ -231,6 +239,9 @@ export class PaletteView {
 
     this._form = { rule, key, fields };
     this._formHost.replaceChildren(form);
+    if (hadFocus) {
+      focusQuietly(this._list);
+    }
     this.updateApplyButtons();
   }
 

@@ -36,6 +36,7 @@ export class GloveUI {
       focus
     });
     this._inspector = new InspectorView();
+    this._inspector.focusFallback = () => this.root;
     this._palette = new PaletteView({
       selection,
       apply: (rule, params, scope) => this._send({ event: 'apply', rule, params, scope }),
@@ -110,6 +111,8 @@ export class GloveUI {
     const root = h('div', 'glove-widget');
     root.tabIndex = 0;
     root.setAttribute('role', 'group');
+    // Lumino (JupyterLab's shortcuts) ignores key presses from inside this element.
+    root.setAttribute('data-lm-suppress-shortcuts', 'true');
     root.setAttribute('aria-label', 'glove_lab tree editor');
 
     // Header: title + busy, toolbar, status.
@@ -126,7 +129,7 @@ export class GloveUI {
     toolbar.setAttribute('role', 'toolbar');
     this._undoButton = button('glove-undo', 'Undo', 'Undo (Ctrl+Z)');
     this._redoButton = button('glove-redo', 'Redo', 'Redo (Ctrl+Shift+Z)');
-    const exportButton = button('glove-export', 'Export', 'Export the session as code (E)');
+    const exportButton = button('glove-export', 'Export', 'Export the session as code (Ctrl+E)');
     this._undoButton.addEventListener('click', () => this._send({ event: 'undo' }));
     this._redoButton.addEventListener('click', () => this._send({ event: 'redo' }));
     exportButton.addEventListener('click', () => this._send({ event: 'export' }));
@@ -269,14 +272,10 @@ export class GloveUI {
       event.preventDefault();
       this._run(action, target);
     }
-    if (where === 'edit' || where === 'input' || where === 'text') {
-      // Typing in a field must never trigger notebook shortcuts.
-      event.stopPropagation();
-    } else if (action !== null || target !== this.root) {
-      // Enter/Space on our buttons etc. keep their default action, without
-      // also running notebook shortcuts.
-      event.stopPropagation();
-    }
+    // No key pressed inside the widget reaches the notebook's shortcuts (`a`
+    // would insert a cell, `d d` delete this one). Keys the widget does not
+    // use keep their default action (typing, Tab, Enter/Space on buttons).
+    event.stopPropagation();
   };
 
   private _run(action: KeyAction, target: Element): void {
@@ -287,7 +286,24 @@ export class GloveUI {
         this._send({ event: action });
         break;
       case 'clear-selection':
-        this._setSelection([]);
+        if (this._selection().length) {
+          this._setSelection([]);
+        } else {
+          this._leave();
+        }
+        break;
+      case 'nav-up':
+      case 'nav-down':
+      case 'nav-left':
+      case 'nav-right':
+      case 'nav-first':
+        this._graph.navigate(action.slice(4) as 'up' | 'down' | 'left' | 'right' | 'first');
+        break;
+      case 'open':
+        this._graph.openCursor();
+        break;
+      case 'toggle':
+        this._graph.toggleCursor();
         break;
       case 'apply':
         this._palette.applySelected('selection');
@@ -307,6 +323,16 @@ export class GloveUI {
       case 'leave-field':
         focusQuietly(this.root);
         break;
+    }
+  }
+
+  /** Escape with nothing selected: hand the keyboard back to the notebook. */
+  private _leave(): void {
+    const notebook = this.root.closest('.jp-Notebook') as HTMLElement | null;
+    if (notebook) {
+      focusQuietly(notebook);
+    } else {
+      (document.activeElement as HTMLElement | null)?.blur?.();
     }
   }
 

@@ -18,11 +18,38 @@ test('undo and redo with Ctrl or Cmd, anywhere outside a text field', () => {
   assert.equal(keyAction(press('y', { ctrlKey: true, shiftKey: true }), 'root'), null);
 });
 
-test('export with Ctrl+E or a plain e, never with other modifiers', () => {
+test('export with Ctrl+E or Cmd+E only: a plain e does nothing', () => {
   assert.equal(keyAction(press('e', { ctrlKey: true }), 'root'), 'export');
-  assert.equal(keyAction(press('e'), 'root'), 'export');
+  assert.equal(keyAction(press('e', { metaKey: true }), 'graph'), 'export');
+  for (const target of ['root', 'graph', 'button'] as KeyTarget[]) {
+    assert.equal(keyAction(press('e'), target), null);
+  }
   assert.equal(keyAction(press('E', { shiftKey: true }), 'root'), null);
   assert.equal(keyAction(press('e', { altKey: true }), 'root'), null);
+});
+
+test('plain letters are never shortcuts (a, b, d d, m, y, x, c, v, z do nothing)', () => {
+  for (const target of ['root', 'graph', 'button'] as KeyTarget[]) {
+    for (const key of 'abdmyxcvzsjkl'.split('')) {
+      assert.equal(keyAction(press(key), target), null, `${key} on ${target}`);
+    }
+  }
+});
+
+test('in the graph, arrows move, Enter opens, Space or Shift+Enter toggles', () => {
+  assert.equal(keyAction(press('ArrowUp'), 'graph'), 'nav-up');
+  assert.equal(keyAction(press('ArrowDown'), 'graph'), 'nav-down');
+  assert.equal(keyAction(press('ArrowLeft'), 'graph'), 'nav-left');
+  assert.equal(keyAction(press('ArrowRight'), 'graph'), 'nav-right');
+  assert.equal(keyAction(press('Home'), 'graph'), 'nav-first');
+  assert.equal(keyAction(press('Enter'), 'graph'), 'open');
+  assert.equal(keyAction(press(' '), 'graph'), 'toggle');
+  assert.equal(keyAction(press('Enter', { shiftKey: true }), 'graph'), 'toggle');
+  assert.equal(keyAction(press('Escape'), 'graph'), 'clear-selection');
+  assert.equal(keyAction(press('z', { ctrlKey: true }), 'graph'), 'undo');
+  assert.equal(keyAction(press('ArrowUp', { ctrlKey: true }), 'graph'), null);
+  // Outside the graph, arrows keep choosing rules.
+  assert.equal(keyAction(press('ArrowLeft'), 'root'), null);
 });
 
 test('Enter applies and arrows choose rules only on the widget, not on its buttons', () => {
