@@ -62,6 +62,7 @@ from glove_lab.tree import (
 from glove_lab.tree import kind_of as _kind_of
 
 __all__ = [
+    "GloveAnyWidget",
     "REMOVE", "Call", "Change", "CheckError", "GloveError", "GloveWidget", "KeyPath", "Match",
     "NoMatchError", "PathError", "Rule", "RuleContext", "RuleError", "SerializationError",
     "Session", "Splice",
@@ -83,6 +84,10 @@ def __getattr__(name: str) -> Any:
         from glove_lab.notebook import GloveWidget
 
         return GloveWidget
+    if name == "GloveAnyWidget":
+        from glove_lab.notebook._anywidget import GloveAnyWidget
+
+        return GloveAnyWidget
     raise AttributeError(f"module 'glove_lab' has no attribute {name!r}")
 
 

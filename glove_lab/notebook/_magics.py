@@ -12,6 +12,7 @@ from IPython.core.magic_arguments import MagicArgumentParser
 from IPython.utils.process import arg_split
 
 from glove_lab.errors import GloveError
+from glove_lab.notebook._hosts import FRONT_ENDS, choose_front_end
 from glove_lab.rules import rules as matching_rules
 from glove_lab.session import Session
 
@@ -48,7 +49,11 @@ def _parsers() -> dict[str, MagicArgumentParser]:
     p = parser("show", "Open the click-to-rewrite widget on a variable's tree.")
     p.add_argument("var", nargs="?", help="the variable holding the tree (e.g. model)")
     p.add_argument("--plain", action="store_true",
-                   help="use stock ipywidgets controls (no JupyterLab extension needed)")
+                   help="use stock ipywidgets controls (same as --frontend plain)")
+    p.add_argument("--frontend", choices=("auto", *FRONT_ENDS), default="auto",
+                   help="lab: the JupyterLab extension (JupyterLab, Notebook 7); anywidget: "
+                        "the ES module (VS Code, Colab, marimo); plain: stock ipywidgets; "
+                        "auto (default): chosen from the host")
     p.add_argument("--budget", type=int, default=150, help="graph node budget (default 150)")
     p.add_argument("--check", metavar="EXPR",
                    help='an expression run after every step with VAR bound to the new tree, '
@@ -154,12 +159,8 @@ class GloveMagics(Magics):
         if args.check is not None:
             session.set_check(self._check_expression(args.var, args.check), args.check_mode)
         _state(self.shell)["current"] = args.var
-        from glove_lab.notebook._plain import PlainGloveWidget
-        from glove_lab.notebook._widget import GloveWidget
-
-        plain = args.plain or not _front_end_available()
-        make = PlainGloveWidget if plain else GloveWidget
-        widget = make(session, budget=args.budget)
+        front_end = "plain" if args.plain else choose_front_end(args.frontend)
+        widget = _widget_class(front_end)(session, budget=args.budget)
         return widget
 
     def _apply(self, args: argparse.Namespace) -> None:
@@ -276,18 +277,19 @@ class GloveMagics(Magics):
         return current, sessions[current]
 
 
-def _front_end_available() -> bool:
-    """True if our prebuilt JupyterLab extension is installed where Jupyter looks."""
-    import os
+def _widget_class(front_end: str) -> Any:
+    """The widget class that draws the view in `front_end`."""
+    if front_end == "lab":
+        from glove_lab.notebook._widget import GloveWidget
 
-    if os.environ.get("GLOVE_LAB_PLAIN"):
-        return False
-    try:
-        from jupyter_core.paths import jupyter_path
-    except ImportError:
-        return False
-    return any(Path(base, "labextensions", "glove-lab", "package.json").exists()
-               for base in jupyter_path())
+        return GloveWidget
+    if front_end == "anywidget":
+        from glove_lab.notebook._anywidget import GloveAnyWidget
+
+        return GloveAnyWidget
+    from glove_lab.notebook._plain import PlainGloveWidget
+
+    return PlainGloveWidget
 
 
 def load_ipython_extension(ipython: Any) -> None:

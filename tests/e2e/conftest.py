@@ -60,31 +60,44 @@ class Lab:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    root = tmp_path_factory.mktemp("lab")
+    yield from _serve(tmp_path_factory, "lab")
+
+
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """A Jupyter Notebook 7 server (JupyterLab's components in the classic shell)."""
+    yield from _serve(tmp_path_factory, "notebook")
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory, app: str) -> Iterator[Lab]:
+    root = tmp_path_factory.mktemp(app)
     shutil.copy(Path(__file__).with_name("e2e_models.py"), root / "e2e_models.py")
     port, token = _free_port(), secrets.token_hex(16)
     # No "notified about Jupyter news?" toast over the screenshots.
-    settings = tmp_path_factory.mktemp("lab-settings")
+    settings = tmp_path_factory.mktemp(f"{app}-settings")
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
     (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
      ).write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path_factory.mktemp("jupyter-config")),
            "PYTHONPATH": os.pathsep.join([str(root), str(REPO)])}  # this checkout's glove_lab
     env.pop("GLOVE_LAB_PLAIN", None)
+    env.pop("GLOVE_LAB_FRONTEND", None)
     extensions = tmp_path_factory.mktemp("labextensions")
     if (BUILT_EXTENSION / "package.json").exists():
         (extensions / "glove-lab").symlink_to(BUILT_EXTENSION.resolve())
     jupyter = Path(sys.executable).with_name("jupyter")
-    log = open(ARTIFACTS / "jupyterlab.log", "w")  # noqa: SIM115 - closed at teardown
+    app_class = "LabApp" if app == "lab" else "JupyterNotebookApp"
+    lab_only = [f"--LabApp.user_settings_dir={settings}", "--LabApp.news_url=",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    log = open(ARTIFACTS / f"jupyter{app}.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+        [str(jupyter), app, "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={port}", f"--ServerApp.token={token}",
          f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
-         f"--LabApp.workspaces_dir={tmp_path_factory.mktemp('workspaces')}",
-         f"--LabApp.user_settings_dir={settings}",
-         f"--LabApp.extra_labextensions_path={extensions}",
-         "--LabApp.news_url=", "--LabServerApp.extension_manager=readonly",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         f"--{app_class}.workspaces_dir={tmp_path_factory.mktemp('workspaces')}",
+         f"--{app_class}.extra_labextensions_path={extensions}",
+         "--LabServerApp.extension_manager=readonly",
+         *(lab_only if app == "lab" else [])],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
     server = Lab(root, port, token, process)
@@ -96,8 +109,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError(f"JupyterLab did not start; see {ARTIFACTS / 'jupyterlab.log'}"
-                                   ) from None
+                raise RuntimeError(f"jupyter {app} did not start; see "
+                                   f"{ARTIFACTS / f'jupyter{app}.log'}") from None
             time.sleep(0.3)
     try:
         yield server
