@@ -85,9 +85,9 @@ def __getattr__(name: str) -> Any:
 
         return GloveWidget
     if name == "GloveAnyWidget":
-        from glove_lab.notebook._anywidget import GloveAnyWidget
+        from glove_lab import notebook
 
-        return GloveAnyWidget
+        return notebook.GloveAnyWidget
     raise AttributeError(f"module 'glove_lab' has no attribute {name!r}")
 
 
