@@ -82,9 +82,15 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, app: str) -> Iterator[Lab]:
            "PYTHONPATH": os.pathsep.join([str(root), str(REPO)])}  # this checkout's glove_lab
     env.pop("GLOVE_LAB_PLAIN", None)
     env.pop("GLOVE_LAB_FRONTEND", None)
-    extensions = tmp_path_factory.mktemp("labextensions")
+    # This checkout's build of the front end wins over an installed copy: JUPYTER_PATH
+    # comes first in Jupyter's data path, for the extension's metadata and its files alike
+    # (Notebook 7 serves static files from the data path, not extra_labextensions_path).
+    data = tmp_path_factory.mktemp("jupyter-path")
+    (data / "labextensions").mkdir()
     if (BUILT_EXTENSION / "package.json").exists():
-        (extensions / "glove-lab").symlink_to(BUILT_EXTENSION.resolve())
+        (data / "labextensions" / "glove-lab").symlink_to(BUILT_EXTENSION.resolve())
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(data),
+                                                        os.environ.get("JUPYTER_PATH")]))
     jupyter = Path(sys.executable).with_name("jupyter")
     app_class = "LabApp" if app == "lab" else "JupyterNotebookApp"
     lab_only = [f"--LabApp.user_settings_dir={settings}", "--LabApp.news_url=",
@@ -95,7 +101,6 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, app: str) -> Iterator[Lab]:
          f"--ServerApp.port={port}", f"--ServerApp.token={token}",
          f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
          f"--{app_class}.workspaces_dir={tmp_path_factory.mktemp('workspaces')}",
-         f"--{app_class}.extra_labextensions_path={extensions}",
          "--LabServerApp.extension_manager=readonly",
          *(lab_only if app == "lab" else [])],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

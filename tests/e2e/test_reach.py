@@ -76,7 +76,7 @@ def test_notebook7_runs_the_loop_and_export_inserts_a_cell(page, notebook7):
     page.locator(".glove-export").click()
     expect(cells(page)).to_have_count(count + 1, timeout=TIMEOUT)
     inserted = cells(page).nth(2).locator(".jp-InputArea").inner_text()
-    assert "e2e.widen" in inserted and "factor=3" in inserted
+    assert "e2e.widen" in inserted and "'factor': 3" in inserted
     page.screenshot(path=str(ARTIFACTS / "notebook7-loop.png"))
     assert our_errors(page) == []
 
