@@ -103,6 +103,7 @@ def _tags(node: Any) -> frozenset[str]:
 buildable_kind: NodeKind = register_kind(
     fdl.Buildable, _children, _rebuild, _label,
     create=_create, call_args=_call_args, subclasses=True, tags=_tags, extensible=True,
+    identity=True,
 )
 """Every `fdl.Buildable`: children are its callable, then the arguments set on it."""
 

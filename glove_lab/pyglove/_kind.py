@@ -111,13 +111,22 @@ def _name_wrapper(cls: type) -> None:
     """
     if importable_name(cls) is not None:
         return
-    for module_name, module in list(sys.modules.items()):
+    modules = list(sys.modules.items())
+    for module_name, module in modules:  # first where it keeps its name: `Dropout = ...`
         try:
             found = getattr(module, cls.__name__, None) is cls
         except Exception:  # lazy modules may raise on attribute access
             continue
         if found:
             register_type(cls, f"{module_name}.{cls.__name__}")
+            return
+    for module_name, module in modules:  # then under another name: `PgDropout = ...`
+        try:
+            names = [name for name, value in vars(module).items() if value is cls]
+        except Exception:
+            continue
+        if names:
+            register_type(cls, f"{module_name}.{sorted(names)[0]}")
             return
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from glove_lab.errors import GloveError, PathError
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path
-from glove_lab.tree._kinds import kind_of
+from glove_lab.tree._kinds import identity_kinds_seen, kind_of
+from glove_lab.tree._traverse import index_of
 
 __all__ = ["rebind", "replace", "map_nodes", "Splice", "REMOVE"]
 
@@ -51,9 +52,11 @@ def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
     """
     if not isinstance(updates, Mapping):
         raise TypeError(f"rebind expects a mapping of path -> value, got {type(updates).__name__}")
+    parsed = {as_path(raw_path): value for raw_path, value in updates.items()}
+    if identity_kinds_seen():
+        parsed = with_shared_places(tree, parsed)
     root = _Trie()
-    for raw_path, value in updates.items():
-        path = as_path(raw_path)
+    for path, value in parsed.items():
         node = root
         for depth, key in enumerate(path):
             if node.value is not _UNSET:
@@ -81,6 +84,8 @@ def replace(tree: Any, path: PathLike, value: Any) -> Any:
 
 def map_nodes(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
     """Like `rebind`, with KeyPath keys already parsed (the rules engine's entry point)."""
+    if identity_kinds_seen():
+        targets = with_shared_places(tree, targets)
     root = _Trie()
     for path, value in targets.items():
         node = root
@@ -93,6 +98,46 @@ def map_nodes(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
     if root.value is not _UNSET:
         return root.value
     return _apply(tree, root, None, {})
+
+
+def with_shared_places(tree: Any, targets: Mapping[KeyPath, Any]) -> dict[KeyPath, Any]:
+    """`targets` plus the same edit at every other place of a shared node it reaches.
+
+    Only for kinds with `identity`: a Fiddle sub-config used at
+    two places is one object, so editing it (or inside it) at one path edits
+    it at both, as setting its attribute in Fiddle would; `_apply` then
+    rebuilds it once, so it stays one object.
+    """
+    result = dict(targets)
+    index = None
+    for path, value in targets.items():
+        node = tree
+        for depth in range(len(path) + 1):
+            kind = kind_of(node)
+            if kind is None:
+                break
+            if kind.identity:
+                index = index or index_of(tree)
+                places = index.shared.get(id(node))
+                if places is not None:
+                    rest = path[depth:]
+                    for position in places:
+                        place = index.path_at(position)
+                        if tuple(place) != tuple(path[:depth]):
+                            result.setdefault(KeyPath((*place, *rest)), value)
+            if depth == len(path):
+                break
+            node = _child_or_none(kind, node, path[depth])
+            if node is _UNSET:
+                break  # a bad path: `_apply` names it
+    return result
+
+
+def _child_or_none(kind: Any, node: Any, key: Any) -> Any:
+    for child_key, child in kind.children(node):
+        if child_key == key and type(child_key) is type(key):
+            return child
+    return _UNSET
 
 
 def _apply(node: Any, trie: _Trie, link: Any, memo: dict[int, tuple[Any, dict, Any]]) -> Any:

@@ -73,6 +73,7 @@ def register_kind(
     hyper: Callable[[Any], tuple[str, ...]] | None = None,
     tags: Callable[[Any], frozenset[str]] | None = None,
     extensible: bool = False,
+    identity: bool = False,
 ) -> NodeKind:
     """Register how values of `type_` (and, by default, its subclasses) open and close.
 
@@ -89,13 +90,16 @@ def register_kind(
         tags: optional `fn(node) -> frozenset` of tags the node carries beyond
             those of its type (`gl.tags_of` returns both).
         extensible: whether `rebind` may add a key the node does not have yet.
+        identity: whether one object found at several paths is one thing: an
+            edit of it, or inside it, at one path is made at all of them, and it
+            stays one object (a Fiddle sub-config used twice, a reused module).
 
     Returns:
         The registered NodeKind.
     """
     kind = NodeKind(
         type_, children, rebuild, label, create, call_args, subclasses=subclasses,
-        extensible=extensible, hyper=hyper, tags=tags,
+        extensible=extensible, hyper=hyper, tags=tags, identity=identity,
     )
     _add(kind)
     return kind
@@ -117,7 +121,17 @@ def kind_of_type(cls: type) -> NodeKind | None:
         pass
     kind = _resolve(cls)
     _RESOLVED[cls] = kind
+    if kind is not None and kind.identity:
+        _IDENTITY_SEEN[0] = True
     return kind
+
+
+def identity_kinds_seen() -> bool:
+    """True once a kind with `identity` has been used: edits then look for shared places."""
+    return _IDENTITY_SEEN[0]
+
+
+_IDENTITY_SEEN = [False]
 
 
 def children_of(value: Any) -> list[tuple[Any, Any]]:

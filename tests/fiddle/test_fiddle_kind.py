@@ -119,6 +119,24 @@ def test_an_edit_inside_a_shared_sub_config_everywhere_keeps_its_parents_shared(
     assert new.encoder is new.decoder and new.encoder.act.p == 0.2
 
 
+def test_an_edit_at_one_place_of_a_shared_sub_config_edits_it_at_every_place():
+    config = make_config()
+    new = gl.rebind(config, {"regularizer.p": 0.9})
+    assert new.regularizer is new.decoder.act and new.decoder.act.p == 0.9
+    assert config.regularizer.p == 0.1
+
+
+def test_replacing_a_shared_sub_config_at_one_place_replaces_the_one_object():
+    new = gl.replace(make_config(), "decoder.act", fdl.Config(nn.Dropout, p=0.5))
+    assert new.regularizer is new.decoder.act and new.regularizer.p == 0.5
+
+
+def test_a_session_step_at_one_place_reports_every_place_it_changed():
+    session = gl.Session(make_config(), name="config")
+    step = session.rebind({"regularizer.p": 0.9})
+    assert set(step.changed_paths) == {"decoder.act.p", "regularizer.p"}
+
+
 def test_build_of_a_patched_config_builds_a_shared_sub_config_once():
     built = fdl.build(gl.apply(make_config(), "test_fdl.dropout_rate", p=0.4))
     assert isinstance(built, Model) and built.regularizer is built.decoder.keywords["act"]
@@ -184,7 +202,7 @@ def test_to_code_writes_positional_only_and_varargs_positionally():
 def test_session_export_replays_to_an_equal_config_in_a_fresh_interpreter():
     session = gl.Session(make_config(), name="config")
     session.apply("test_fdl.dropout_rate", p=0.25)
-    session.rebind({"encoder.width": 64})
+    session.rebind({"encoder.width": 64, "regularizer.p": 0.15})
     session.replace("encoder.act", fdl.Config(nn.GELU))
     expected = serialization.dump_json(session.tree)
     script = textwrap.dedent("""

@@ -97,3 +97,26 @@ def test_declared_tags_of_a_class_include_its_bases_and_of_a_function_its_own():
     gl.tag(helper, "helper")
     assert declared_tags(Conv) == {"convolution"} and declared_tags(helper) == {"helper"}
     assert declared_tags(len) == frozenset()
+
+
+class Cell:
+    """A node whose kind says one object at several places is edited at all of them."""
+
+    def __init__(self, **items: Any) -> None:
+        self.items = items
+
+
+def test_a_kind_that_identity_is_edited_at_every_place_of_a_shared_node():
+    register_kind(Cell, lambda c: c.items.items(), lambda c, kids: Cell(**kids),
+                  identity=True)
+    inner = Cell(x=1)
+    tree = {"a": inner, "b": [inner], "c": Cell(x=1)}
+    new = gl.rebind(tree, {"a.x": 2})
+    assert new["a"] is new["b"][0] and new["a"].items == {"x": 2}
+    assert new["c"] is tree["c"] and inner.items == {"x": 1}
+
+
+def test_without_identity_an_edit_changes_only_the_path_it_names():
+    block = Block(Conv(8), Act())
+    new = gl.rebind([block, block], {"[0].conv.channels": 4})
+    assert new[1] is block and new[0].conv.channels == 4
