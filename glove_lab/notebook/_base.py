@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from glove_lab.notebook._controller import Controller
+from glove_lab.notebook._controller import Controller, failure_text
 from glove_lab.session import Session
 
 __all__ = ["SessionView"]
@@ -44,14 +44,34 @@ class SessionView:
         self._redraw()
 
     def _run(self, action: Callable[[], Any]) -> bool:
-        """Run a controller action, then redraw once (not once per session event)."""
+        """Run a controller action, then redraw once (not once per session event).
+
+        The boundary with ipykernel: nothing an action causes (a rule raising
+        SystemExit, an interrupt, a bug) escapes into the widget's message or
+        click handler, which would kill the kernel or leave the view unanswered.
+        It is shown on the error line instead.
+        """
         self._in_action = True
         try:
             ok = bool(action())
+        except BaseException as exc:
+            self.controller.error = failure_text(exc)
+            ok = False
         finally:
             self._in_action = False
-        self._redraw()
+        self._safe_redraw()
         return ok
+
+    def _safe_redraw(self) -> None:
+        """Redraw; if even that fails, show why on the error line."""
+        try:
+            self._redraw()
+        except Exception as exc:
+            self.controller.error = f"Cannot redraw the view: {failure_text(exc)}"
+            self._show_error_only()
+
+    def _show_error_only(self) -> None:
+        """Show `controller.error` alone (the view's last resort)."""
 
     def _session_changed(self, event: str, session: Session) -> None:
         # Changes made elsewhere (a magic, another view, code) redraw this view.

@@ -28,7 +28,7 @@ from glove_lab.tree import (
     tags_of,
 )
 
-__all__ = ["Controller"]
+__all__ = ["Controller", "failure_text"]
 
 
 class Controller:
@@ -43,9 +43,14 @@ class Controller:
 
     def __init__(self, session: Session, budget: int = 150,
                  on_change: Callable[[Any], None] | None = None) -> None:
+        if type(budget) is not int or budget < 1:
+            raise GloveError(f"the graph budget must be a whole number of nodes >= 1, got "
+                             f"{budget!r}")
         self.session = session
         self.budget = budget
         self.on_change = on_change
+        # Set when the notebook variable this view wrote to was reassigned (see the magics).
+        self.detached = ""
         self.selection: list[str] = []
         self.expanded: list[str] = []
         self.error = ""
@@ -66,6 +71,9 @@ class Controller:
     def select(self, paths: Iterable[str]) -> bool:
         """Set the selection; a bad path sets `error` and changes nothing. Returns success."""
         chosen: list[str] = []
+        if isinstance(paths, (str, bytes)) or not isinstance(paths, Iterable):
+            self.error = f"Cannot select: expected a list of paths, got {type(paths).__name__}"
+            return False
         try:
             for raw in paths:
                 if not isinstance(raw, str):
@@ -85,6 +93,8 @@ class Controller:
     def expand(self, path: str) -> bool:
         """Open a collapsed placeholder; a bad path sets `error`."""
         try:
+            if not isinstance(path, str):
+                raise PathError(f"a path must be a string, got {type(path).__name__}")
             target = as_path(path)
             get(self.session.tree, target)
         except GloveError as exc:
@@ -119,13 +129,10 @@ class Controller:
             with warnings.catch_warnings():  # the status line below carries the warning
                 warnings.simplefilter("ignore")
                 step = self.session.apply(rule, at=at, params=values)
-        except GloveError as exc:
-            self.error = str(exc)
+        except BaseException as exc:  # a rule's fault never reaches the kernel (SystemExit too)
+            self.error = failure_text(exc)
             if isinstance(exc, CheckError):  # shown next to the rule in the palette too
                 self.rule_errors[rule.split("?", 1)[0]] = str(exc)
-            return False
-        except Exception as exc:  # never let a front-end message crash the comm
-            self.error = f"{type(exc).__name__}: {exc}"
             return False
         self.error = ""
         self.rule_errors.pop(step.rule, None)
@@ -140,21 +147,33 @@ class Controller:
 
     def undo(self) -> bool:
         """Undo the last step (status says what)."""
-        step = self.session.undo()
+        try:
+            step = self.session.undo()
+        except BaseException as exc:
+            self.error = failure_text(exc)
+            return False
         self.status = f"Undid {step.summary()}" if step else "Nothing to undo"
         self.error = ""
         return step is not None
 
     def redo(self) -> bool:
         """Redo the next undone step."""
-        step = self.session.redo()
+        try:
+            step = self.session.redo()
+        except BaseException as exc:
+            self.error = failure_text(exc)
+            return False
         self.status = f"Redid {step.summary()}" if step else "Nothing to redo"
         self.error = ""
         return step is not None
 
     def export(self) -> str:
-        """The session's code (the status says how many steps)."""
-        code = self.session.export()
+        """The session's code ("" and `error` set if it cannot be made)."""
+        try:
+            code = self.session.export()
+        except BaseException as exc:
+            self.error = f"Cannot export: {failure_text(exc)}"
+            return ""
         n = len(self.session.history)
         self.status = f"Exported {n} step{'s' if n != 1 else ''} as code"
         return code
@@ -172,11 +191,8 @@ class Controller:
         try:
             step = self.session.apply("glove.rebind", at=[as_path(path)],
                                       params={"values": {key: value}})
-        except GloveError as exc:
-            self.error = str(exc)
-            return False
-        except Exception as exc:
-            self.error = f"{type(exc).__name__}: {exc}"
+        except BaseException as exc:
+            self.error = failure_text(exc)
             return False
         self.error = ""
         self.status = f"Set {key} = {value!r} at {path or '$'}: {step.summary()}"
@@ -201,11 +217,14 @@ class Controller:
         try:
             svg = to_svg(self.session.tree, highlight=self.selection,
                          diff_from=self._compare_to, expand=self.expanded, budget=self.budget)
+        except GloveError as exc:
+            self.error = self.error or f"Cannot draw the graph: {exc}"
+            return ""
         except Exception as exc:
+            hint = (" Is graphviz installed? (apt-get install graphviz)"
+                    if "graphviz" in type(exc).__module__ or isinstance(exc, OSError) else "")
             self.error = self.error or (
-                f"Cannot draw the graph ({type(exc).__name__}: {exc}). Is graphviz installed? "
-                "(apt-get install graphviz)"
-            )
+                f"Cannot draw the graph ({type(exc).__name__}: {exc}).{hint}")
             return ""
         self._drawn = (inputs, svg)
         return svg
@@ -292,8 +311,10 @@ class Controller:
         cursor = session._cursor  # noqa: SLF001
         if event in ("apply", "redo"):
             self._compare_to = roots[cursor - 1]
-        else:  # undo: show what the undo took away
+        elif event == "undo":  # show what the undo took away
             self._compare_to = roots[cursor + 1]
+        else:  # rollback: the session is back where it was; nothing to compare
+            self._compare_to = None
         tree = session.tree
         kept = []
         for path in self.selection:
@@ -307,6 +328,17 @@ class Controller:
             self.on_change(tree)
 
 
+def failure_text(exc: BaseException) -> str:
+    """What the error line says about a failed action: the cause, and that nothing changed."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "Interrupted, nothing changed"
+    if isinstance(exc, GloveError):
+        return f"{exc}; nothing changed"
+    if not isinstance(exc, Exception):
+        return f"{type(exc).__name__}({', '.join(map(repr, exc.args))}); nothing changed"
+    return f"{type(exc).__name__}: {exc}; nothing changed"
+
+
 def _same_inputs(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     """Same trees (by identity: trees are values) and equal selection, expansion, budget."""
     return a[0] is b[0] and a[1] is b[1] and a[2:] == b[2:]
@@ -314,7 +346,9 @@ def _same_inputs(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
 
 def _is_literal(value: Any) -> bool:
     """True for values an inspector field can show and read back (`repr` round trips)."""
-    if value is None or type(value) in (bool, int, float, str):
+    if type(value) is int:
+        return value.bit_length() <= 13_000  # its repr must exist (Python's digit limit)
+    if value is None or type(value) in (bool, float, str):
         return True
     if type(value) in (tuple, list):
         return len(value) <= 8 and all(_is_literal(v) for v in value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,8 @@ def _parsers() -> dict[str, MagicArgumentParser]:
                    help="lab: the JupyterLab extension (JupyterLab, Notebook 7); anywidget: "
                         "the ES module (VS Code, Colab, marimo); plain: stock ipywidgets; "
                         "auto (default): chosen from the host")
-    p.add_argument("--budget", type=int, default=150, help="graph node budget (default 150)")
+    p.add_argument("--budget", type=_positive, default=150,
+                   help="graph node budget (default 150)")
     p.add_argument("--check", metavar="EXPR",
                    help='an expression run after every step with VAR bound to the new tree, '
                         'e.g. "model(x)": a step whose check raises is refused')
@@ -83,6 +85,16 @@ def _parsers() -> dict[str, MagicArgumentParser]:
 _REQUIRED = {"show": "var", "apply": "uri"}
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"the budget must be at least 1 node, got {value}")
+    return value
+
+
 def sessions_of(shell: Any) -> dict[str, Session]:
     """The sessions `%glove` keeps for a shell, by variable name."""
     return _state(shell)["sessions"]
@@ -91,9 +103,58 @@ def sessions_of(shell: Any) -> dict[str, Session]:
 def _state(shell: Any) -> dict[str, Any]:
     state = getattr(shell, "_glove_state", None)
     if state is None:
-        state = {"sessions": {}, "current": None}
+        state = {"sessions": {}, "current": None, "links": {}}
         shell._glove_state = state  # noqa: SLF001 - glove_lab's own attribute on the shell
     return state
+
+
+_MISSING = object()
+
+
+class VariableLink:
+    """Writes a session's tree back to its notebook variable, while the variable still holds it.
+
+    A session writes to `model` only while `model` *is* the tree the session
+    last wrote (or started from). Once a cell reassigns (or deletes) `model`,
+    the link detaches for good: the session and its widgets keep working on
+    their own trees, and the widgets say they no longer write to `model`.
+    """
+
+    def __init__(self, shell: Any, var: str, session: Session) -> None:
+        self.shell = shell
+        self.var = var
+        self.session = session
+        self.written = session.tree
+        self.detached = False
+        self.views: list[Any] = []  # the widgets to tell when detaching
+
+    def add_view(self, view: Any) -> None:
+        """A widget of this session: told (and redrawn) when the link detaches."""
+        self.views.append(view)
+        if self.detached:
+            view.controller.detached = self.notice
+
+    def attached(self) -> bool:
+        """True while the variable still holds the tree this link last wrote."""
+        if not self.detached and self.shell.user_ns.get(self.var, _MISSING) is not self.written:
+            self.detach()
+        return not self.detached
+
+    @property
+    def notice(self) -> str:
+        """What a detached view says."""
+        return f"{self.var} was reassigned in a cell; this view no longer writes to it"
+
+    def detach(self) -> None:
+        """Stop writing; tell every view of the session."""
+        self.detached = True
+        for view in self.views:
+            view.controller.detached = self.notice
+
+    def __call__(self, event: str, session: Session) -> None:
+        if self.attached():
+            self.shell.user_ns[self.var] = session.tree
+            self.written = session.tree
 
 
 @magics_class
@@ -127,6 +188,20 @@ class GloveMagics(Magics):
             raise UsageError(f"glove: {exc}") from None
         except UsageError as exc:
             raise UsageError(f"glove: {exc}") from None
+        except KeyboardInterrupt:
+            raise UsageError("glove: interrupted, nothing changed") from None
+        except OSError as exc:
+            raise UsageError(f"glove: {exc.strerror or exc}: {exc.filename or ''}") from None
+        except BaseException as exc:  # nothing a rule does may reach the kernel
+            raise UsageError(f"glove: {type(exc).__name__}: {exc}") from None
+
+    def check_variables(self, *_: Any) -> None:
+        """After each cell: detach the sessions whose variable was reassigned; redraw views."""
+        for link in list(_state(self.shell)["links"].values()):
+            if not link.detached and not link.attached():
+                for view in link.views:
+                    with contextlib.suppress(Exception):
+                        view.refresh()
 
     def _run(self, line: str) -> Any:
         try:
@@ -161,6 +236,9 @@ class GloveMagics(Magics):
         _state(self.shell)["current"] = args.var
         front_end = "plain" if args.plain else choose_front_end(args.frontend)
         widget = _widget_class(front_end)(session, budget=args.budget)
+        link = _state(self.shell)["links"].get(args.var)
+        if link is not None and link.session is session:
+            link.add_view(widget)
         return widget
 
     def _apply(self, args: argparse.Namespace) -> None:
@@ -208,7 +286,14 @@ class GloveMagics(Magics):
             print(f"{name}: exported {len(session.history)} step(s) into a new cell below")
             return None
         if args.file:
-            Path(args.file).write_text(code, encoding="utf-8")
+            target = Path(args.file)
+            if not target.parent.is_dir():
+                raise UsageError(f"cannot write {args.file!r}: the folder "
+                                 f"{str(target.parent)!r} does not exist")
+            try:
+                target.write_text(code, encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"cannot write {args.file!r}: {exc.strerror or exc}") from None
             print(f"{name}: wrote {args.file}")
             return None
         if args.notebook:
@@ -221,7 +306,14 @@ class GloveMagics(Magics):
                     f"`{name}` holds the original tree."),
                 nbformat.v4.new_code_cell(code),
             ]
-            nbformat.write(notebook, args.notebook)
+            if not Path(args.notebook).parent.is_dir():
+                raise UsageError(f"cannot write {args.notebook!r}: the folder "
+                                 f"{str(Path(args.notebook).parent)!r} does not exist")
+            try:
+                nbformat.write(notebook, args.notebook)
+            except OSError as exc:
+                raise UsageError(f"cannot write {args.notebook!r}: "
+                                 f"{exc.strerror or exc}") from None
             print(f"{name}: wrote {args.notebook}")
             return None
         print(code)
@@ -258,23 +350,30 @@ class GloveMagics(Magics):
                          f"(e.g. {var} = MyModel(...)) and run %glove show {var}")
         value = self.shell.user_ns[var]
         sessions = sessions_of(self.shell)
+        links = _state(self.shell)["links"]
         session = sessions.get(var)
-        if session is None or session.tree is not value:
+        link = links.get(var)
+        if session is None or link is None or not link.attached():
             session = Session(value, name=var if var.isidentifier() else "model")
-            session.subscribe(lambda event, s: self.shell.user_ns.__setitem__(var, s.tree))
+            links[var] = link = VariableLink(self.shell, var, session)
+            session.subscribe(link)
             sessions[var] = session
         return session
 
     def _current(self, var: str | None) -> tuple[str, Session]:
         sessions = sessions_of(self.shell)
-        if var is not None:
-            if var not in sessions:
-                return var, self._session_for_variable(var)
+        if var is None:
+            var = _state(self.shell)["current"]
+            if var is None:
+                raise UsageError("no current session: run %glove show VAR first (or pass "
+                                 "--on VAR)")
+        link = _state(self.shell)["links"].get(var)
+        if var in sessions and link is not None and link.attached():
             return var, sessions[var]
-        current = _state(self.shell)["current"]
-        if current is None:
-            raise UsageError("no current session: run %glove show VAR first (or pass --on VAR)")
-        return current, sessions[current]
+        if var in sessions and var in self.shell.user_ns:
+            print(f"{var} was reassigned in a cell: started a new session on its new value "
+                  "(the earlier view no longer writes to it)")
+        return var, self._session_for_variable(var)
 
 
 def _widget_class(front_end: str) -> Any:
@@ -294,4 +393,8 @@ def _widget_class(front_end: str) -> Any:
 
 def load_ipython_extension(ipython: Any) -> None:
     """Register `%glove` with an IPython shell (`%load_ext glove_lab`)."""
-    ipython.register_magics(GloveMagics(ipython))
+    magics = GloveMagics(ipython)
+    ipython.register_magics(magics)
+    events = getattr(ipython, "events", None)
+    if events is not None:
+        events.register("post_run_cell", magics.check_variables)

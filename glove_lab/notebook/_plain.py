@@ -57,11 +57,11 @@ class PlainGloveWidget(SessionView, widgets.VBox):
         self._updating = False
         self.paths.observe(self._paths_changed, "value")
         self.rule.observe(lambda change: self._build_form(), "value")
-        self.apply_selection.on_click(lambda _: self._apply("selection"))
-        self.apply_everywhere.on_click(lambda _: self._apply("everywhere"))
+        self.apply_selection.on_click(lambda _: self._run(lambda: self._apply("selection")))
+        self.apply_everywhere.on_click(lambda _: self._run(lambda: self._apply("everywhere")))
         self.undo_button.on_click(lambda _: self._run(self.controller.undo))
         self.redo_button.on_click(lambda _: self._run(self.controller.redo))
-        self.export_button.on_click(lambda _: self._export())
+        self.export_button.on_click(lambda _: self._run(self._export))
         controls = widgets.VBox([
             self.paths, self.rule, self.form,
             widgets.HBox([self.apply_selection, self.apply_everywhere]),
@@ -104,8 +104,9 @@ class PlainGloveWidget(SessionView, widgets.VBox):
             f"<li style='{_history_style(h)}'>"
             f"{html.escape(h['summary'])}</li>" for h in c.history()) + "</ol>"
         colour = "#c62828" if c.error else "#555"
+        status = f"{c.detached} · {c.status}" if c.detached else c.status
         self.message.value = (f"<div style='color:{colour}'>"
-                              f"{html.escape(c.error or c.status)}</div>")
+                              f"{html.escape(c.error or status)}</div>")
         self.undo_button.disabled = not c.session.can_undo
         self.redo_button.disabled = not c.session.can_redo
 
@@ -117,8 +118,7 @@ class PlainGloveWidget(SessionView, widgets.VBox):
     def _paths_changed(self, change: dict[str, Any]) -> None:
         if self._updating:
             return
-        self.controller.select(list(change["new"]))
-        self._redraw()
+        self._run(lambda: self.controller.select(list(change["new"])))
 
     def _build_form(self) -> None:
         rule = next((r for r in self._palette if r["name"] == self.rule.value), None)
@@ -140,18 +140,22 @@ class PlainGloveWidget(SessionView, widgets.VBox):
             self._fields[p["name"]] = field
         self.form.children = list(self._fields.values())
 
-    def _apply(self, scope: str) -> None:
+    def _apply(self, scope: str) -> bool:
+        """(Run through `_run`, which redraws and catches everything.)"""
         if not self.rule.value:
             self.controller.error = "No rule matches the selection"
-            self._redraw()
-            return
+            return False
         params = {name: field.value for name, field in self._fields.items()}
-        self._run(lambda: self.controller.apply(self.rule.value, params, scope))
+        return self.controller.apply(self.rule.value, params, scope)
 
-    def _export(self) -> None:
+    def _export(self) -> bool:
         self.code.value = self.controller.export()
         self.code.layout.display = "block"
-        self._redraw()
+        return bool(self.code.value)
+
+    def _show_error_only(self) -> None:
+        self.message.value = (f"<div style='color:#c62828'>"
+                              f"{html.escape(self.controller.error)}</div>")
 
     def close(self) -> None:
         """Detach from the session and close the widgets."""

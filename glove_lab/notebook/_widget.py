@@ -13,6 +13,7 @@ import traitlets
 
 from glove_lab._version import __version__
 from glove_lab.notebook._base import SessionView
+from glove_lab.notebook._controller import failure_text
 from glove_lab.notebook._protocol import InsertCellMessage, ViewState
 from glove_lab.session import Session
 
@@ -93,7 +94,7 @@ class GloveWidget(SessionView, widgets.DOMWidget):
     def export(self, insert_cell: bool = True) -> str:
         """The session's code; with a front end, also inserted as a cell below the widget."""
         code = self.controller.export()
-        if insert_cell:
+        if insert_cell and code:
             message: InsertCellMessage = {"event": "insert_cell", "code": code}
             self.send(message)
         self._redraw()
@@ -104,11 +105,22 @@ class GloveWidget(SessionView, widgets.DOMWidget):
     def _selection_changed(self, change: dict[str, Any]) -> None:
         if self._syncing:
             return
-        self.controller.select(change["new"])
-        self._redraw()  # after a bad path, this reverts the selection to the last valid one
+        # after a bad path, the redraw reverts the selection to the last valid one
+        self._run(lambda: self.controller.select(change["new"]))
 
     def _handle_message(self, widget: Any, content: Any, buffers: Any) -> None:
-        """Act on one `FrontEndMessage`; anything else is reported, never raised."""
+        """Act on one `FrontEndMessage`; anything else is reported, never raised.
+
+        Nothing escapes into ipykernel's comm handler (see `SessionView._run`).
+        """
+        try:
+            self._dispatch(content)
+        except BaseException as exc:
+            self.busy = False
+            self.controller.error = failure_text(exc)
+            self._safe_redraw()
+
+    def _dispatch(self, content: Any) -> None:
         if not isinstance(content, dict):
             self.controller.error = "Ignored a malformed message from the front end"
             self._redraw()
@@ -129,8 +141,7 @@ class GloveWidget(SessionView, widgets.DOMWidget):
                 str(content.get("path", "")), str(content.get("key", "")),
                 str(content.get("value", ""))))
         elif event == "expand":
-            self.controller.expand(str(content.get("path", "")))
-            self._redraw()
+            self._run(lambda: self.controller.expand(content.get("path", "")))
         elif event == "dismiss_error":
             self.controller.dismiss_error()
             self._redraw()
@@ -147,7 +158,10 @@ class GloveWidget(SessionView, widgets.DOMWidget):
         return {"svg": c.svg(), "selection": list(c.selection), "inspector": c.inspector(),
                 "palette": c.palette(), "history": c.history(),
                 "can_undo": c.session.can_undo, "can_redo": c.session.can_redo,
-                "error": c.error, "status": c.status, "title": self.title, "busy": self.busy}
+                "error": c.error,
+                "status": f"{c.detached} · {c.status}" if c.detached else c.status,
+                "title": f"glove_lab · {c.session.name}" + (" (detached)" if c.detached else ""),
+                "busy": self.busy}
 
     def _redraw(self) -> None:
         state = cast("dict[str, Any]", self.view_state())
@@ -155,10 +169,13 @@ class GloveWidget(SessionView, widgets.DOMWidget):
         try:
             with self.hold_sync():
                 for name in ("selection", "svg", "inspector", "palette", "history", "can_undo",
-                             "can_redo", "error", "status"):
+                             "can_redo", "error", "status", "title"):
                     setattr(self, name, state[name])
         finally:
             self._syncing = False
+
+    def _show_error_only(self) -> None:
+        self.error = self.controller.error
 
     def close(self) -> None:
         """Detach from the session and close the comm."""

@@ -31,6 +31,7 @@ from glove_lab.tree import (
     hyper_of,
     index_of,
     kind_of,
+    safe_repr,
     tags_of,
 )
 
@@ -661,12 +662,7 @@ def _value_text(value: Any, limit: int = VALUE_LIMIT) -> str:
         if len(value) > limit + 2:
             text = text[:-1]
     else:
-        try:
-            text = repr(value)
-        except Exception:
-            text = f"<{cls.__name__} (repr failed)>"
-        if not isinstance(text, str):
-            text = f"<{cls.__name__}>"
+        text = safe_repr(value)
     return _shorten(" ".join(text.split()), limit)
 
 

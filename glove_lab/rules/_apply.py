@@ -15,11 +15,16 @@ from glove_lab.tree import (
     PathLike,
     Splice,
     as_path,
+    check_acyclic,
     describe_path,
     diff,
     get,
     index_of,
+    kind_of,
     map_nodes,
+    protect,
+    restore_if_changed,
+    snapshot,
 )
 
 __all__ = ["apply", "apply_rule", "merge_params", "resolve", "rules", "Outcome", "parse_uri",
@@ -73,36 +78,58 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
     merged = {**uri_params, **given}
     # URI values are text to parse by type hint; keyword values are Python values.
     values = rule.convert(merged, text=uri_params.keys() - given.keys())
-    targets, skipped = _targets(tree, rule, at, strict)
+    try:
+        targets, skipped = _targets(tree, rule, at, strict)
+    except GloveError:
+        raise
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise RuleError(f"rule {rule.name!r}: its matcher raised {_describe(exc)}") from exc
     pending: dict[KeyPath, Any] = {}
     notes: list[str] = []
     # One node object matched at several paths (a shared Fiddle sub-config, a tied
     # module) is transformed once: every place gets the same result, so it stays shared.
     results: dict[int, tuple[Any, Any]] = {}
-    for path, node in targets:
-        earlier = results.get(id(node))
-        if earlier is not None and earlier[0] is node and not rule.accepts_context:
-            if earlier[1] is not node:
-                pending[path] = earlier[1]
-            continue
-        context = RuleContext(tree, path, rule, pending, notes)
-        try:
-            if rule.accepts_context:
-                result = rule.function(node, context=context, **values)
-            else:
-                result = rule.function(node, **values)
-        except RuleError as exc:
-            raise type(exc)(f"rule {rule.name!r} failed at {describe_path(path)}: {exc}") from exc
-        except Exception as exc:
-            raise RuleError(
-                f"rule {rule.name!r} failed at {describe_path(path)}: {type(exc).__name__}: {exc}"
-            ) from exc
-        results[id(node)] = (node, result)
-        if result is not node:
-            if path in pending:
-                raise RuleError(f"rule {rule.name!r}: two edits of {describe_path(path)} in one "
-                                "application")
-            pending[path] = result
+    with protect(tree):  # symbolic nodes of `tree` refuse in-place writes meanwhile
+        for path, node in targets:
+            earlier = results.get(id(node))
+            if earlier is not None and earlier[0] is node and not rule.accepts_context:
+                if earlier[1] is not node:
+                    pending[path] = earlier[1]
+                continue
+            context = RuleContext(tree, path, rule, pending, notes)
+            saved = snapshot(node)
+            try:
+                if rule.accepts_context:
+                    result = rule.function(node, context=context, **values)
+                else:
+                    result = rule.function(node, **values)
+            except RuleError as exc:
+                restore_if_changed(saved)
+                raise type(exc)(
+                    f"rule {rule.name!r} failed at {describe_path(path)}: {exc}") from exc
+            except BaseException as exc:
+                restore_if_changed(saved)
+                if isinstance(exc, KeyboardInterrupt):
+                    raise  # the user's interrupt: nothing was recorded, nothing changed
+                raise RuleError(
+                    f"rule {rule.name!r} failed at {describe_path(path)}: {_describe(exc)}"
+                ) from exc
+            mutated = restore_if_changed(saved)
+            if mutated:
+                raise RuleError(
+                    f"rule {rule.name!r} changed its input at {describe_path(path)} in place "
+                    f"({', '.join(mutated[:5])}); it was put back and nothing changed. A rule "
+                    "must return a new node (gl.rebind(node, {...}) or a new instance)"
+                )
+            results[id(node)] = (node, result)
+            if result is not node:
+                if path in pending:
+                    raise RuleError(f"rule {rule.name!r}: two edits of {describe_path(path)} in "
+                                    "one application")
+                pending[path] = result
+    _check_results(rule, tree, pending, dict(targets))
     shared = index_of(tree).shared if pending else {}
     if shared:
         pending = _spread_to_aliases(tree, pending)
@@ -301,6 +328,31 @@ def _keep_shared(old_tree: Any, new_tree: Any) -> Any:
             return new_tree
         new_tree = map_nodes(new_tree, edits)
     return new_tree
+
+
+def _describe(exc: BaseException) -> str:
+    """`SystemExit(2)` for a BaseException that is no Exception, else `TypeError: message`."""
+    if not isinstance(exc, Exception):
+        return f"{type(exc).__name__}({', '.join(map(repr, exc.args))})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _check_results(rule: Rule, tree: Any, pending: dict[KeyPath, Any],
+                   inputs: dict[KeyPath, Any]) -> None:
+    """Refuse results no tree can hold: the root removed, a node containing itself."""
+    root = pending.get(KeyPath())
+    if isinstance(root, Splice):
+        raise RuleError(f"rule {rule.name!r} returned {root!r} for the root; the root cannot be "
+                        "removed or spliced (return a new root instead)")
+    for path, value in pending.items():
+        values = value.items if isinstance(value, Splice) else (value,)
+        for item in values:
+            if kind_of(item) is None:
+                continue
+            original = (None if isinstance(value, Splice) else
+                        inputs[path] if path in inputs else get(tree, path))
+            check_acyclic(item, original, f"the result of rule {rule.name!r} at "
+                                          f"{describe_path(path)}")
 
 
 def _check_overlaps(rule: Rule, pending: dict[KeyPath, Any]) -> None:

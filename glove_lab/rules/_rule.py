@@ -135,6 +135,8 @@ class RuleContext:
         self.rule = rule
         self._pending = pending
         self._notes = notes if notes is not None else []
+        self._read: set[KeyPath] = set()  # edited paths this call has seen through `get`
+        self._replaced: set[KeyPath] = set()
 
     def note(self, text: str) -> None:
         """Say what the step did that its changed paths do not show ("froze 90 parameters").
@@ -152,11 +154,26 @@ class RuleContext:
         """The node at `path`, seeing edits requested earlier in this application."""
         key = as_path(path)
         if key in self._pending:
+            self._read.add(key)
             return self._pending[key]
         return get(self.tree, key)
 
     def replace(self, path: PathLike, value: Any) -> None:
-        """Also replace the node at `path` (applied atomically with the rule's result)."""
+        """Also replace the node at `path` (applied atomically with the rule's result).
+
+        One call may replace a path once. A path an earlier call (at another
+        node) already replaced may be replaced again only after reading that
+        edit with `get` (read-modify-write); otherwise it would be lost silently.
+        """
         key = as_path(path)
         get(self.tree, key)  # must exist: raises PathError otherwise
+        where = str(key) or "the root"
+        if key in self._replaced:
+            raise RuleError(f"rule {self.rule.name!r}: two edits of {where!r} in one call "
+                            "(RuleContext.replace was called twice for it)")
+        if key in self._pending and key not in self._read:
+            raise RuleError(f"rule {self.rule.name!r}: {where!r} was already replaced earlier in "
+                            "this application; read that edit with context.get first, or it "
+                            "would be overwritten silently")
+        self._replaced.add(key)
         self._pending[key] = value

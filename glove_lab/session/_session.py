@@ -7,7 +7,8 @@ import hashlib
 import json
 import time
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -61,6 +62,7 @@ class Session:
         self._steps: list[Step] = []
         self._cursor = 0
         self._listeners: list[Listener] = []
+        self._busy = ""  # what the session is doing; re-entrant calls are refused meanwhile
         self.check: Check | None = None
         self.check_mode = "raise"
         self.last_check: CheckResult | None = None
@@ -123,30 +125,36 @@ class Session:
 
         Rule parameters go in `params={...}` (any name, `at` and `params`
         included) or, for names that do not collide, as keywords.
+
+        The step and every listener's update happen together: if a listener
+        raises, the step is rolled back and a GloveError says so. A call made
+        while the session is busy (from inside a rule or a listener) is refused.
         """
-        start = time.perf_counter()
-        outcome = apply_rule(self.tree, rule, at=at, strict=True, params=params,
-                             **keyword_params)
-        step = Step(
-            rule=outcome.rule.name,
-            params=outcome.params,
-            paths=None if outcome.paths is None else tuple(str(p) for p in outcome.paths),
-            changed_paths=tuple(str(p) for p in outcome.changed),
-            matched_paths=tuple(str(p) for p in outcome.matched),
-            time=time.time(),
-            module=outcome.rule.module,
-            duration=time.perf_counter() - start,
-            skipped=tuple((str(p), name, reason) for p, name, reason in outcome.skipped),
-            rule_object=outcome.rule,
-            notes=outcome.notes,
-        )
-        if self.check is not None:
-            step = self._checked(step, outcome.tree)
-        problem = export_problem(step, self.tree)
-        if problem:
-            step = dataclasses.replace(step, export_problem=problem)
-            warnings.warn(f"this step cannot be exported: {problem}", stacklevel=2)
-        self._push(outcome.tree, step)
+        rule_name = rule.name if isinstance(rule, Rule) else str(rule).split("?", 1)[0]
+        with self._running(f"applying {rule_name!r}"):
+            start = time.perf_counter()
+            outcome = apply_rule(self.tree, rule, at=at, strict=True, params=params,
+                                 **keyword_params)
+            step = Step(
+                rule=outcome.rule.name,
+                params=outcome.params,
+                paths=None if outcome.paths is None else tuple(str(p) for p in outcome.paths),
+                changed_paths=tuple(str(p) for p in outcome.changed),
+                matched_paths=tuple(str(p) for p in outcome.matched),
+                time=time.time(),
+                module=outcome.rule.module,
+                duration=time.perf_counter() - start,
+                skipped=tuple((str(p), name, reason) for p, name, reason in outcome.skipped),
+                rule_object=outcome.rule,
+                notes=outcome.notes,
+            )
+            if self.check is not None:
+                step = self._checked(step, outcome.tree)
+            problem = export_problem(step, self.tree)
+            if problem:
+                step = dataclasses.replace(step, export_problem=problem)
+                warnings.warn(f"this step cannot be exported: {problem}", stacklevel=2)
+            self._push(outcome.tree, step)
         return step
 
     def _checked(self, step: Step, tree: Any) -> Step:
@@ -186,19 +194,19 @@ class Session:
 
     def undo(self) -> Step | None:
         """Step back one version (O(1)); returns the undone step, or None at the start."""
-        if not self._cursor:
-            return None
-        self._cursor -= 1
-        self._notify("undo")
-        return self._steps[self._cursor]
+        with self._running("undoing"):
+            if not self._cursor:
+                return None
+            self._commit("undo", self._cursor - 1)
+            return self._steps[self._cursor]
 
     def redo(self) -> Step | None:
         """Re-apply the next undone step (O(1)); returns it, or None if there is none."""
-        if self._cursor >= len(self._steps):
-            return None
-        self._cursor += 1
-        self._notify("redo")
-        return self._steps[self._cursor - 1]
+        with self._running("redoing"):
+            if self._cursor >= len(self._steps):
+                return None
+            self._commit("redo", self._cursor + 1)
+            return self._steps[self._cursor - 1]
 
     def diff(self) -> list[Change]:
         """Changes from the original tree to the current one."""
@@ -206,7 +214,12 @@ class Session:
 
     # -- listeners -----------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Call `listener(event, session)` after apply/undo/redo; returns an unsubscribe."""
+        """Call `listener(event, session)` after apply/undo/redo; returns an unsubscribe.
+
+        `event` is "apply", "undo" or "redo", or "rollback" when a later
+        listener raised and the session went back to the state before the
+        event (a listener then shows `session.tree` again).
+        """
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
@@ -267,21 +280,63 @@ class Session:
         return session
 
     # -- internals -----------------------------------------------------------
-    def _push(self, tree: Any, step: Step) -> None:
-        del self._roots[self._cursor + 1:]
-        del self._steps[self._cursor:]
-        self._roots.append(tree)
-        self._steps.append(step)
-        self._cursor += 1
-        self._notify("apply")
+    @property
+    def busy(self) -> str:
+        """What the session is doing right now ("" when idle)."""
+        return self._busy
 
-    def _notify(self, event: str) -> None:
+    @contextmanager
+    def _running(self, what: str) -> Iterator[None]:
+        if self._busy:
+            raise GloveError(
+                f"session {self.name!r} is busy {self._busy}; {what} from inside a rule or a "
+                "listener is refused (it would change the history while a step is being made)"
+            )
+        self._busy = what
+        try:
+            yield
+        finally:
+            self._busy = ""
+
+    def _push(self, tree: Any, step: Step) -> None:
+        roots = [*self._roots[: self._cursor + 1], tree]
+        steps = [*self._steps[: self._cursor], step]
+        self._commit("apply", len(steps), roots, steps)
+
+    def _commit(self, event: str, cursor: int, roots: list[Any] | None = None,
+                steps: list[Step] | None = None) -> None:
+        """Move to the new state and tell every listener; a listener that raises undoes it all."""
+        saved = (self._roots, self._steps, self._cursor)
+        if roots is not None and steps is not None:
+            self._roots, self._steps = roots, steps
+        self._cursor = cursor
+        told: list[Listener] = []
         for listener in list(self._listeners):
-            listener(event, self)
+            told.append(listener)
+            try:
+                listener(event, self)
+            except BaseException as exc:
+                self._roots, self._steps, self._cursor = saved
+                for other in told:  # show the restored state again; best effort
+                    try:
+                        other("rollback", self)
+                    except Exception:
+                        continue
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                raise GloveError(
+                    f"{event} was rolled back, nothing changed: the session listener "
+                    f"{_listener_name(listener)} raised {type(exc).__name__}: {exc}"
+                ) from exc
 
     def __repr__(self) -> str:
         return (f"<Session {self.name!r}: {len(self.history)} step(s), "
                 f"{len(self.undone)} undone>")
+
+
+def _listener_name(listener: Any) -> str:
+    name = getattr(listener, "__qualname__", None) or type(listener).__qualname__
+    return repr(name)
 
 
 def fingerprint(tree: Any) -> str:
@@ -290,7 +345,9 @@ def fingerprint(tree: Any) -> str:
     for path, node in traverse(tree):
         digest.update(str(path).encode())
         digest.update(type(node).__qualname__.encode())
-        if node is None or type(node) in (bool, int, float, str):
+        if type(node) is int and node.bit_length() > 13_000:
+            digest.update(hex(node).encode())  # beyond Python's int -> str digit limit
+        elif node is None or type(node) in (bool, int, float, str):
             digest.update(repr(node).encode())
     return digest.hexdigest()[:16]
 
@@ -301,8 +358,9 @@ def _validate_log(document: Any, path: str | Path) -> list[dict[str, Any]]:
         raise SerializationError(f"{where} is not a glove_lab session log (no "
                                  f"'format': {_FORMAT!r})")
     name = document.get("name")
-    if name is not None and not (isinstance(name, str) and name.isidentifier()):
-        raise SerializationError(f"{where}: 'name' must be a Python identifier, got {name!r}")
+    if name is not None and not is_python_name(name):
+        raise SerializationError(f"{where}: 'name' must be a Python identifier (not a "
+                                 f"keyword), got {name!r}")
     steps = document.get("steps")
     if not isinstance(steps, list):
         raise SerializationError(f"{where}: 'steps' must be a list")

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 __all__ = ["Step"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Step:
     """A rule applied once: its name, parameters, where, and what changed.
 
@@ -80,3 +80,9 @@ class Step:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        # Parameters may be anything (a 5,000-digit int): shown through short_repr.
+        params = ", ".join(f"{k!r}: {short_repr(v, 60)}" for k, v in self.params.items())
+        return (f"Step(rule={self.rule!r}, params={{{params}}}, paths={self.paths!r}, "
+                f"changed_paths={self.changed_paths!r})")

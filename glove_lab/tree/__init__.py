@@ -9,7 +9,8 @@ from glove_lab.tree._codegen import (
 )
 from glove_lab.tree._compare import Change, diff, eq
 from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, replace
-from glove_lab.tree._format import display_name, format, short_repr
+from glove_lab.tree._format import display_name, format, safe_repr, short_repr
+from glove_lab.tree._guard import check_acyclic, protect, restore_if_changed, snapshot
 from glove_lab.tree._json import from_json, to_json
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path, describe_path
 from glove_lab.tree._kinds import (
@@ -45,13 +46,14 @@ from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, 
 
 __all__ = [
     "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
-    "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "children_of",
-    "declared_tags",
+    "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "check_acyclic",
+    "children_of", "declared_tags",
     "describe_path", "diff", "display_name", "eq", "format", "from_json", "get", "hyper_of",
     "importable_name", "index_of", "is_importable_module", "is_module_name", "is_python_name",
     "invalidate_kinds", "is_symbolic", "kind_of", "kind_of_type", "map_nodes",
-    "modules_tagging", "name_of", "paths", "query", "rebind", "register_kind",
-    "register_resolver", "register_type", "registered_kind", "replace", "short_repr",
+    "modules_tagging", "name_of", "paths", "protect", "query", "rebind", "register_kind",
+    "register_resolver", "register_type", "registered_kind", "replace", "restore_if_changed",
+    "safe_repr", "short_repr", "snapshot",
     "symbolize", "tag", "tag_origin", "tag_origins", "tags_of", "to_code", "to_json",
     "traverse", "untag",
 ]

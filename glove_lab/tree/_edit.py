@@ -159,6 +159,9 @@ def _apply(node: Any, trie: _Trie, link: Any, memo: dict[int, tuple[Any, dict, A
     changed = False
     splices = False
     for key, sub in trie.children.items():
+        if key not in old and type(key) is float and key != key:
+            # A nan parsed from path text is another object than the tree's nan key.
+            key = next((k for k in old if type(k) is float and k != k), key)
         if key not in old:
             path = _path_of(link)
             if kind.extensible and sub.value is not _UNSET and not sub.children:

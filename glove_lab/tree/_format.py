@@ -7,13 +7,14 @@ Both this module and codegen lay out the same kind of expression
 from __future__ import annotations
 
 import keyword
+import math
 from collections.abc import Callable
 from typing import Any
 
 from glove_lab.tree._kinds import kind_of
 from glove_lab.tree._symbolic import Call
 
-__all__ = ["format", "short_repr", "Doc", "layout"]
+__all__ = ["format", "short_repr", "safe_repr", "Doc", "layout"]
 
 # A Doc is a string (an atom) or a group: (open, [(prefix, Doc)], close).
 Doc = Any
@@ -65,14 +66,14 @@ def node_doc(node: Any, name: str, children: list[tuple[Any, Doc]]) -> Doc:
     if type(node) is tuple:
         return ("(", [("", doc) for _, doc in children], ")")
     if type(node) is dict:
-        return ("{", [(repr(key) + ": ", doc) for key, doc in children], "}")
+        return ("{", [(safe_repr(key) + ": ", doc) for key, doc in children], "}")
     return (name + "(", [(_argument_prefix(key), doc) for key, doc in children], ")")
 
 
 def _argument_prefix(key: Any) -> str:
     if isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key):
         return key + "="
-    return f"[{key!r}]="
+    return f"[{safe_repr(key)}]="
 
 
 def _format_doc(node: Any, max_string: int, seen: set[int] | None = None) -> Doc:
@@ -97,8 +98,34 @@ def display_name(node: Any, label: Callable[[Any], str] | None = None) -> str:
     return type(node).__name__
 
 
+def safe_repr(value: Any) -> str:
+    """`repr(value)` that never fails: huge ints shown in short, a failing repr named.
+
+    An int beyond Python's 4,300-digit str limit reads `≈1.2345678e+5000 (int, 5,001
+    digits)`; save, load and JSON keep it exact (see `to_json`).
+    """
+    if type(value) is int and value.bit_length() > _BIG_INT_BITS:
+        return _big_int_text(value)
+    try:
+        text = repr(value)
+    except Exception as exc:  # a user object's repr is user code
+        return f"<{type(value).__name__} (repr failed: {type(exc).__name__})>"
+    return text if isinstance(text, str) else f"<{type(value).__name__}>"
+
+
+_BIG_INT_BITS = 13_000  # about 3,900 decimal digits, under the 4,300-digit str limit
+
+
+def _big_int_text(value: int) -> str:
+    exponent = math.log10(abs(value))
+    whole = math.floor(exponent)
+    mantissa = 10 ** (exponent - whole)
+    sign = "-" if value < 0 else ""
+    return f"≈{sign}{mantissa:.8f}e+{whole} (int, {whole + 1:,} digits)"
+
+
 def _leaf_text(value: Any, max_string: int) -> str:
-    text = repr(value)
+    text = safe_repr(value)
     if len(text) > max_string:
         text = text[: max_string - 3] + "..."
     return text

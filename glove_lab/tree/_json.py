@@ -5,13 +5,15 @@ everything else is an object with one `$`-key naming what it is:
 `{"$type": "mod.Name", "args": {...}}` (a registered type built from its
 children), `{"$call": "mod.fn", "args": {...}}`, `{"$tuple": [...]}`,
 `{"$dict": [[key, value], ...]}` (dicts with non-string or `$` keys),
-`{"$float": "nan" | "inf" | "-inf"}`, `{"$ref": "mod.Name"}` (a registered
-type used as a value).
+`{"$float": "nan" | "inf" | "-inf"}`, `{"$int": "0x..."}` (an int beyond
+Python's 4,300-digit limit for decimal text, exact), `{"$ref": "mod.Name"}` (a
+registered type used as a value).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from glove_lab.errors import SerializationError
@@ -23,6 +25,7 @@ from glove_lab.tree._symbolic import Call, SymbolicFunction
 __all__ = ["to_json", "from_json"]
 
 _MAX_DEPTH = 500
+_BIG_INT_BITS = 13_000  # about 3,900 decimal digits: under the 4,300-digit str limit
 _JSON_TYPE_NAMES: dict[type, str] = {list: "array", dict: "object", str: "string"}
 
 
@@ -48,6 +51,8 @@ def from_json(data: Any) -> Any:
 
 
 def _encode(value: Any, path: KeyPath) -> Any:
+    if type(value) is int and value.bit_length() > _BIG_INT_BITS:
+        return {"$int": hex(value)}  # json.dumps would refuse its decimal text
     if value is None or type(value) in (bool, int, str):
         return value
     if type(value) is float:
@@ -89,6 +94,8 @@ def _encode_children(items: Any, path: KeyPath) -> Any:
 
 
 def _encode_key(key: Any, path: KeyPath) -> Any:
+    if type(key) is int and key.bit_length() > _BIG_INT_BITS:
+        return {"$int": hex(key)}
     if key is None or type(key) in (bool, int, str):
         return key
     if type(key) is float and math.isfinite(key):
@@ -144,6 +151,11 @@ def _decode(data: Any, path: KeyPath, depth: int) -> Any:
         if body not in ("nan", "inf", "-inf"):
             raise SerializationError(f"bad $float {body!r} at {describe_path(path)}")
         return float(body)
+    if tag == "$int":
+        if type(body) is not str or not re.fullmatch(r"-?0x[0-9a-f]{1,1000000}", body):
+            raise SerializationError(f"bad $int {str(body)[:40]!r} at {describe_path(path)}: "
+                                     "expected hex text like '0x1f' or '-0x1f'")
+        return int(body, 16)
     if tag == "$ref":
         _expect(body, str, path, tag)
         return _lookup(body, path)
@@ -171,6 +183,8 @@ def _decode_pairs(body: Any, path: KeyPath, depth: int) -> dict:
             raise SerializationError(f"malformed $dict entry {pair!r} at {describe_path(path)}: "
                                      "expected [key, value]")
         key = pair[0]
+        if type(key) is dict and set(key) == {"$int"}:
+            key = _decode(key, path, depth + 1)
         if key is not None and type(key) not in (bool, int, str, float):
             raise SerializationError(f"unhashable or non-scalar dict key {key!r} at "
                                      f"{describe_path(path)}")

@@ -3,6 +3,10 @@
 Grammar: identifier keys as `.name` (no dot at the start), integer keys as
 `[3]`, any other key as a bracketed Python literal, strings double-quoted:
 `blocks[3].conv`, `cfg["lr schedule"]`, `["a.b"]`. The root is `""`.
+Odd keys a dict can hold have a text form too: `[nan]`, `[inf]`, `[-inf]`,
+`[frozenset({1, 2})]`, and integers beyond 4,000 digits in hex (`[0x1f...]`).
+A key with no literal form (an Enum member, an object) is shown as
+`[<its repr>]`; parsing that text raises a PathError saying why.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import keyword
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -67,7 +72,10 @@ class KeyPath(tuple):
         for key in self:
             cls = type(key)
             if cls is int:
-                parts.append(f"[{key}]")
+                try:
+                    parts.append(f"[{key}]")
+                except ValueError:  # beyond Python's int -> str digit limit
+                    parts.append(_format_key(key, False))
             elif cls is str:
                 text = _NAME_TEXT.get(key)
                 if text is None:
@@ -123,8 +131,22 @@ def _format_key(key: Any, first: bool) -> str:
             return key if first else "." + key
         return "[" + json.dumps(key, ensure_ascii=False) + "]"
     if isinstance(key, int):  # bool included: str(True) == repr(True)
+        if key.bit_length() > _HEX_BITS:
+            return f"[{hex(key)}]"  # a decimal string this long is refused by int()/str()
         return f"[{key}]"
+    if isinstance(key, float) and not math.isfinite(key):
+        return f"[{key}]"  # nan, inf, -inf
+    if type(key) is frozenset:
+        return "[frozenset()]" if not key else f"[frozenset({_set_text(key)})]"
     return f"[{key!r}]"
+
+
+_HEX_BITS = 13_000  # about 3,900 decimal digits
+
+
+def _set_text(items: frozenset) -> str:
+    return "{" + ", ".join(_format_key(item, True).strip("[]") if not isinstance(item, str)
+                           else json.dumps(item, ensure_ascii=False) for item in items) + "}"
 
 
 # The common form, names and non-negative indices only (`blocks[3].conv`), parsed in
@@ -138,7 +160,7 @@ _DOTTED_INDEX = re.compile(rf"{_INDEX}(?![A-Za-z0-9_])")
 
 
 def _parse(text: str) -> KeyPath:
-    if _SIMPLE_PATH.fullmatch(text):
+    if _SIMPLE_PATH.fullmatch(text) and len(text) < 4000:  # (no index beyond int()'s limit)
         return tuple.__new__(KeyPath, [name or int(index or dotted)
                                        for name, index, dotted in _SIMPLE_KEY.findall(text)])
     if text in ("", "$"):
@@ -150,7 +172,7 @@ def _parse(text: str) -> KeyPath:
         c = text[i]
         if c == ".":
             if i == 0 or expect_name:
-                raise PathError(f"malformed path {text!r}: unexpected '.' at position {i}")
+                raise PathError(f"malformed path {_short(text)!r}: unexpected '.' at position {i}")
             expect_name = True
             i += 1
             continue
@@ -161,14 +183,14 @@ def _parse(text: str) -> KeyPath:
             expect_name = False
             continue
         if not expect_name:
-            raise PathError(f"malformed path {text!r}: expected '.' or '[' at position {i}"
+            raise PathError(f"malformed path {_short(text)!r}: expected '.' or '[' at position {i}"
                             f"{_spelling_hint(text)}")
         m = _IDENTIFIER.match(text, i)
         if m is None:
             index = _DOTTED_INDEX.match(text, i)
             if index is None:
                 raise PathError(
-                    f"malformed path {text!r}: {c!r} at position {i} cannot start a name; "
+                    f"malformed path {_short(text)!r}: {c!r} at position {i} cannot start a name; "
                     f'quote such keys as ["..."]{_spelling_hint(text)}'
                 )
             keys.append(int(index.group()))
@@ -179,7 +201,7 @@ def _parse(text: str) -> KeyPath:
         i = m.end()
         expect_name = False
     if expect_name:
-        raise PathError(f"malformed path {text!r}: it ends with '.'")
+        raise PathError(f"malformed path {_short(text)!r}: it ends with '.'")
     return KeyPath(keys)
 
 
@@ -208,18 +230,45 @@ def _closing_bracket(text: str, start: int) -> int:
         elif c == "]":
             return i
         i += 1
-    raise PathError(f"malformed path {text!r}: '[' at position {start} is never closed")
+    raise PathError(f"malformed path {_short(text)!r}: '[' at position {start} is never closed")
+
+
+_SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "+inf": math.inf, "-inf": -math.inf}
+_MAX_KEY_TEXT = 100_000
 
 
 def _parse_bracket(text: str, inner: str) -> Any:
     inner = inner.strip()
+    shown = inner if len(inner) <= 60 else inner[:57] + "..."
     if re.fullmatch(r"-?\d+", inner):
+        if len(inner) > 4000:
+            raise PathError(f"malformed path: the index [{shown}] has {len(inner):,} digits; "
+                            "write integer keys that long in hex ([0x...])")
         return int(inner)
+    if inner in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[inner]
+    if inner.startswith("<") and inner.endswith(">"):
+        raise PathError(
+            f"the key [{shown}] in {_short(text)!r} has no path text (it is an object such as "
+            "an Enum member, shown by its repr), so the node under it cannot be selected by "
+            "path; select its parent, or reach it with a rule's Match(where=...)")
+    if len(inner) > _MAX_KEY_TEXT:
+        raise PathError(f"malformed path: a key of {len(inner):,} characters is too long")
     try:
         if inner.startswith('"'):
-            return json.loads(inner)
-        return ast.literal_eval(inner)
-    except (ValueError, SyntaxError, json.JSONDecodeError) as exc:
+            key = json.loads(inner)
+        elif inner.startswith("frozenset(") and inner.endswith(")"):
+            body = inner[len("frozenset("):-1].strip()
+            key = frozenset(ast.literal_eval(body) if body else ())
+        else:
+            key = ast.literal_eval(inner)
+        hash(key)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as exc:
         raise PathError(
-            f"malformed path {text!r}: [{inner}] is not an index or a quoted key"
-        ) from exc
+            f"malformed path {_short(text)!r}: [{shown}] is not an index or a quoted key"
+        ) from None if isinstance(exc, (MemoryError, RecursionError)) else exc
+    return key
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 120 else text[:117] + "..."

@@ -16,6 +16,7 @@ import types
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast, overload
 
+from glove_lab.tree._guard import mark_built, refuse_write
 from glove_lab.tree._kinds import NodeKind, add_resolver, kind_of
 from glove_lab.tree._naming import register_type
 from glove_lab.tree._tags import tag
@@ -178,6 +179,30 @@ def _symbolic_getattr(self: Any, name: str) -> Any:
     raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
+def _symbolic_setattr(self: Any, name: str, value: Any) -> None:
+    # While a rule runs, a node of its input tree refuses writes (see _guard).
+    refuse_write(self, name)
+    setter = type(self).__dict__.get("__glove_next_setattr__") or _next_method(
+        type(self), "__setattr__", _symbolic_setattr)
+    setter(self, name, value)
+
+
+def _symbolic_delattr(self: Any, name: str) -> None:
+    refuse_write(self, name)
+    deleter = type(self).__dict__.get("__glove_next_delattr__") or _next_method(
+        type(self), "__delattr__", _symbolic_delattr)
+    deleter(self, name)
+
+
+def _next_method(cls: type, name: str, ours: Any) -> Any:
+    """The method `name` of the first class after ours in the MRO (object's at the end)."""
+    for base in cls.__mro__[1:]:
+        method = base.__dict__.get(name)
+        if method is not None and method is not ours:
+            return method
+    return getattr(object, name)
+
+
 def _next_getattr(cls: type) -> Any:
     """The `__getattr__` a symbolic class overrides (nn.Module's), or None."""
     for base in cls.__mro__[1:]:
@@ -276,9 +301,10 @@ def _symbolize_class(cls: type[Any], module: str, tags: tuple[str, ...], hyper: 
             # recorded arguments as attributes while it registers its own.
             original_init(self, *args, **kwargs)
             object.__setattr__(self, "_sym_args", bound)
-            return
-        object.__setattr__(self, "_sym_args", bound)
-        original_init(self, *args, **kwargs)
+        else:
+            object.__setattr__(self, "_sym_args", bound)
+            original_init(self, *args, **kwargs)
+        mark_built(self)
 
     def rebuild(new_cls: type[Any], bound: dict[str, Any]) -> Any:
         # Rebuilding from a node's own (complete, valid) arguments: skip binding.
@@ -291,6 +317,7 @@ def _symbolize_class(cls: type[Any], module: str, tags: tuple[str, ...], hyper: 
         else:
             object.__setattr__(self, "_sym_args", bound)
             original_init(self, *args, **kwargs)
+        mark_built(self)
         return self
 
     qualname = cls.__qualname__ if module == cls.__module__ else cls.__name__
@@ -298,6 +325,8 @@ def _symbolize_class(cls: type[Any], module: str, tags: tuple[str, ...], hyper: 
         "__init__": functools.wraps(original_init)(__init__)
         if original_init is not object.__init__ else __init__,
         "__getattr__": _symbolic_getattr,
+        "__setattr__": _symbolic_setattr,
+        "__delattr__": _symbolic_delattr,
         "__glove_binder__": binder,
         "__glove_hyper__": hyper,
         "__module__": module,
@@ -307,6 +336,8 @@ def _symbolize_class(cls: type[Any], module: str, tags: tuple[str, ...], hyper: 
     bases = (cls,) if issubclass(cls, Symbolic) else (cls, Symbolic)
     new_cls: type[Any] = types.new_class(cls.__name__, bases, {}, lambda ns: ns.update(namespace))
     new_cls.__glove_next_getattr__ = _next_getattr(new_cls) or False
+    new_cls.__glove_next_setattr__ = _next_method(new_cls, "__setattr__", _symbolic_setattr)
+    new_cls.__glove_next_delattr__ = _next_method(new_cls, "__delattr__", _symbolic_delattr)
     if new_cls.__new__ is object.__new__:
         new_cls.__glove_rebuild__ = rebuild
     if tags:
@@ -360,8 +391,12 @@ class Call:
     __glove_function_of__ = staticmethod(lambda node: node.function)
 
     def __init__(self, function: SymbolicFunction, args: dict[str, Any]) -> None:
-        self.function = function
-        self._sym_args = args
+        object.__setattr__(self, "function", function)  # (a new Call: nothing to guard)
+        object.__setattr__(self, "_sym_args", args)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        refuse_write(self, name)
+        object.__setattr__(self, name, value)
 
     @property
     def sym_args(self) -> dict[str, Any]:

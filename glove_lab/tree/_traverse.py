@@ -165,6 +165,7 @@ class TreeIndex:
         self._subtree_sizes: dict[KeyPath, int] | None = None
         self._positions: dict[KeyPath, int] | None = None
         self._shared: dict[int, list[int]] | None = None
+        self._node_ids: frozenset[int] | None = None
 
     def path_at(self, position: int) -> KeyPath:
         """The path of the node at a traversal position (made once, then kept)."""
@@ -214,6 +215,13 @@ class TreeIndex:
                 bucket.sort()
             self._by_tag = by_tag
         return self._by_tag
+
+    @property
+    def node_ids(self) -> frozenset[int]:
+        """The `id` of every node (the root holds them all, so the ids stay valid)."""
+        if self._node_ids is None:
+            self._node_ids = frozenset(map(id, self.nodes))
+        return self._node_ids
 
     @property
     def positions_by_path(self) -> dict[KeyPath, int]:
@@ -337,7 +345,7 @@ def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
             f"({type(node).__name__}) with no key {key!r}"
         )
     for child_key, child in kind.children(node):
-        if child_key == key and type(child_key) is type(key):
+        if type(child_key) is type(key) and (child_key == key or _both_nan(child_key, key)):
             return child
     where = str(KeyPath(keys[:depth])) or "the root"
     available = [str(KeyPath((k,))) for k, _ in kind.children(node)]
@@ -351,6 +359,11 @@ def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
         f"path {str(keys)!r} does not exist: {where} ({type(node).__name__}) has no key "
         f"{str(KeyPath((key,)))!r}; it has: {shown or 'no children'}{hint}"
     )
+
+
+def _both_nan(a: Any, b: Any) -> bool:
+    """nan keys: a path parsed from `[nan]` holds another nan object, never `==` to the key."""
+    return type(a) is float and a != a and b != b
 
 
 class PathGlob:
