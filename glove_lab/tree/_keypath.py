@@ -109,8 +109,11 @@ def as_path(path: PathLike | Iterable[Any]) -> KeyPath:
 
 
 def describe_path(path: KeyPath) -> str:
-    """How an error message names a node: its quoted path text, or `the root`."""
-    return repr(str(path)) if path else "the root"
+    """How an error message names a node: its quoted path text (cut at 200), or `the root`."""
+    if not path:
+        return "the root"
+    text = str(path)
+    return repr(text if len(text) <= 200 else text[:197] + "...")
 
 
 _NAME_TEXT: dict[str, str] = {}

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 from glove_lab.errors import GloveError, PathError
-from glove_lab.tree._keypath import KeyPath, PathLike, as_path
+from glove_lab.tree._keypath import KeyPath, PathLike, as_path, describe_path
 from glove_lab.tree._kinds import kind_of, kind_of_type
 from glove_lab.tree._symbolic import Call, SymbolicFunction
 from glove_lab.tree._tags import tags_of, type_tags
@@ -341,14 +341,14 @@ def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
     if kind is None:
         where = str(KeyPath(keys[:depth])) or "the root"
         raise PathError(
-            f"path {str(keys)!r} does not exist: {where} is a leaf "
-            f"({type(node).__name__}) with no key {key!r}"
+            f"path {describe_path(keys)} does not exist: {where[:200]} is a leaf "
+            f"({type(node).__name__}) with no key {describe_path(KeyPath((key,)))}"
         )
     for child_key, child in kind.children(node):
         if type(child_key) is type(key) and (child_key == key or _both_nan(child_key, key)):
             return child
     where = str(KeyPath(keys[:depth])) or "the root"
-    available = [str(KeyPath((k,))) for k, _ in kind.children(node)]
+    available = [str(KeyPath((k,)))[:60] for k, _ in kind.children(node)]
     shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
     # `blocks.0` parses as the index 0; a dict-like parent may hold the name "0" instead.
     spelled = (type(key) is int and next(
@@ -356,8 +356,9 @@ def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
     hint = "" if spelled is None else (
         f"; did you mean {str(KeyPath((*keys[:depth], spelled, *keys[depth + 1:])))!r}?")
     raise PathError(
-        f"path {str(keys)!r} does not exist: {where} ({type(node).__name__}) has no key "
-        f"{str(KeyPath((key,)))!r}; it has: {shown or 'no children'}{hint}"
+        f"path {describe_path(keys)} does not exist: {where[:200]} ({type(node).__name__}) "
+        "has no key "
+        f"{describe_path(KeyPath((key,)))}; it has: {shown or 'no children'}{hint[:300]}"
     )
 
 

@@ -83,11 +83,19 @@ def test_a_listener_crash_during_a_click_rolls_back_and_is_shown(widget):
     assert widget.session.tree is before and widget.can_undo is False
 
 
+@pytest.mark.parametrize("selection", [["a[----1]"], ["blocks[" + "9" * 5000 + "]"],
+                                       ["x" * 200_000], ["blocks[99]"], ["$", "d[<E.A: 1>]"]])
+def test_a_bad_selection_from_the_front_end_shows_an_error_and_keeps_the_last_good_one(
+        widget, selection):
+    front_end_update(widget, selection=["blocks[0].conv"])
+    front_end_update(widget, selection=selection)
+    assert widget.error.startswith("Cannot select") and len(widget.error) < 600
+    assert widget.selection == ["blocks[0].conv"]
+
+
 @pytest.mark.parametrize("content", [
-    {"event": "select", "paths": 5},
-    {"event": "select", "paths": "blocks"},
-    {"event": "select", "paths": ["a[----1]"]},
     {"event": "expand", "path": ["x"]},
+    {"event": "expand", "path": "a[----1]"},
     {"event": "expand", "path": "blocks[99]"},
     {"event": "apply", "rule": "nbtest.widen", "scope": "selection", "params": {"factor": []}},
     {"event": "set", "path": "blocks[0].conv", "key": "kernel", "value": "-1"},
