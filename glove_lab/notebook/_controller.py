@@ -333,7 +333,7 @@ def failure_text(exc: BaseException) -> str:
     if isinstance(exc, KeyboardInterrupt):
         return "Interrupted, nothing changed"
     if isinstance(exc, GloveError):
-        return f"{exc}; nothing changed"
+        return str(exc)  # a GloveError from a step means nothing changed (and says so if odd)
     if not isinstance(exc, Exception):
         return f"{type(exc).__name__}({', '.join(map(repr, exc.args))}); nothing changed"
     return f"{type(exc).__name__}: {exc}; nothing changed"

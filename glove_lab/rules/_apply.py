@@ -113,6 +113,9 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
                 restore_if_changed(saved)
                 if isinstance(exc, KeyboardInterrupt):
                     raise  # the user's interrupt: nothing was recorded, nothing changed
+                if not isinstance(exc, Exception):  # SystemExit (argparse in a helper), ...
+                    raise RuleError(f"rule {rule.name!r} raised {_describe(exc)} at "
+                                    f"{describe_path(path)}; nothing changed") from exc
                 raise RuleError(
                     f"rule {rule.name!r} failed at {describe_path(path)}: {_describe(exc)}"
                 ) from exc
