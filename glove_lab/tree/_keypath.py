@@ -148,8 +148,10 @@ _HEX_BITS = 13_000  # about 3,900 decimal digits
 
 
 def _set_text(items: frozenset) -> str:
-    return "{" + ", ".join(_format_key(item, True).strip("[]") if not isinstance(item, str)
-                           else json.dumps(item, ensure_ascii=False) for item in items) + "}"
+    # Sorted: two equal sets may iterate in different orders; the text must be one.
+    return "{" + ", ".join(sorted(
+        _format_key(item, True).strip("[]") if not isinstance(item, str)
+        else json.dumps(item, ensure_ascii=False) for item in items)) + "}"
 
 
 # The common form, names and non-negative indices only (`blocks[3].conv`), parsed in
