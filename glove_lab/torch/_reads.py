@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import sys
 import textwrap
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +39,8 @@ def missing_reads(tree: Any, path: KeyPath, has: Callable[[str], bool], replacem
                 attribute = chain[len(relative)]
                 if isinstance(attribute, str) and not has(attribute):
                     read = "self." + ".".join(str(k) for k in chain[: len(relative) + 1])
+                    # (a read made by a function the method passes the submodule to
+                    # shows as the same chain)
                     return (f"{type(ancestor).__name__} reads {read}, which the {replacement} "
                             "replacing it would not have")
     return ""
@@ -84,7 +87,60 @@ def _class_chains(klass: type) -> frozenset[tuple[Any, ...]]:
             chain = _chain(node)
             if chain is not None and len(chain) >= 2:
                 chains.add(chain)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            chains |= _passed_reads(klass, node)
     return frozenset(chains)
+
+
+def _passed_reads(klass: type, call: ast.Call) -> set[tuple[Any, ...]]:
+    """Reads a module-level function makes on the submodules a method passes it.
+
+    `apply_tf_padding(features, self.convolution)` (HF MobileNetV2) reads
+    `conv_layer.stride`: that is `self.convolution.stride`. Functions that
+    are not plain Python functions of the class's module are not followed.
+    """
+    assert isinstance(call.func, ast.Name)
+    function = getattr(sys.modules.get(klass.__module__), call.func.id, None)
+    if not inspect.isfunction(function):
+        return set()
+    passed: list[tuple[str, tuple[Any, ...]]] = []
+    try:
+        names = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return set()
+    for position, argument in enumerate(call.args):
+        chain = _chain(argument)
+        if chain and position < len(names):
+            passed.append((names[position], chain))
+    for keyword in call.keywords:
+        chain = _chain(keyword.value)
+        if chain and keyword.arg is not None:
+            passed.append((keyword.arg, chain))
+    if not passed:
+        return set()
+    reads = _parameter_reads(function)
+    return {(*chain, attribute) for name, chain in passed for attribute in reads.get(name, ())}
+
+
+_FUNCTION_READS: dict[Any, dict[str, set[str]]] = {}
+
+
+def _parameter_reads(function: Any) -> dict[str, set[str]]:
+    """`{parameter: attributes read on it}` in a function's own body (`conv_layer.stride`)."""
+    known = _FUNCTION_READS.get(function)
+    if known is not None:
+        return known
+    reads: dict[str, set[str]] = {}
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        tree = None
+    if tree is not None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                reads.setdefault(node.value.id, set()).add(node.attr)
+    _FUNCTION_READS[function] = reads
+    return reads
 
 
 def _chain(node: ast.AST) -> tuple[Any, ...] | None:

@@ -27,7 +27,7 @@ from glove_lab.torch._trainable import (
     selector,
     with_parameters,
 )
-from glove_lab.tree import KeyPath, children_of, get, tag_origin, tags_of, traverse
+from glove_lab.tree import KeyPath, children_of, get, tag_origin, tags_of
 
 __all__ = [
     "ACTIVATIONS", "add_dropout", "bn_to_gn", "depthwise_separable", "freeze", "preserves_shape",
@@ -277,10 +277,16 @@ def _set_trainable(node: nn.Module, context: RuleContext, trainable: bool, tag: 
     new = with_parameters(node, replacements, memo)
     # A weight tied to a module outside this one (lm_head and the embedding) changes there
     # too: one Parameter object everywhere, so the tie holds.
-    for path, module in traverse(context.tree):
-        if (isinstance(module, nn.Module) and not context.path.is_prefix_of(path)
-                and any(id(p) in replacements for p in module._parameters.values())):
+    stack: list[tuple[KeyPath, Any]] = [(KeyPath(), context.tree)]
+    while stack:
+        path, module = stack.pop()
+        if module is node:
+            continue  # every place of this module (it may be shared) gets the new one
+        if isinstance(module, nn.Module) and any(
+                id(p) in replacements for p in module._parameters.values()):
             context.replace(path, with_parameters(module, replacements, memo))
+            continue  # its whole subtree is rewritten with it
+        stack.extend((path.child(key), child) for key, child in children_of(module))
     count = sum(p.numel() for p in changing.values())
     context.note(f"{verb} {len(changing)} parameter tensor{'s' if len(changing) != 1 else ''}"
                  f" ({count:,} values)")
