@@ -70,6 +70,7 @@ __all__ = [
     "get", "is_leaf", "needs_patching", "paths", "query", "rebind", "register_kind",
     "register_rule", "register_type", "render", "replace", "require_names", "require_rules",
     "rule", "rules", "symbolize", "tag", "tags_of", "to_code", "to_json", "to_svg", "traverse",
+    "run_variants", "variants",
 ]
 
 
@@ -88,6 +89,12 @@ def __getattr__(name: str) -> Any:
         from glove_lab import notebook
 
         return notebook.GloveAnyWidget
+    # Variants at scale: loaded on first use (the subpackage is `scale`, so that importing
+    # it never shadows these two functions on the package).
+    if name in ("variants", "run_variants"):
+        from glove_lab import scale
+
+        return getattr(scale, name)
     raise AttributeError(f"module 'glove_lab' has no attribute {name!r}")
 
 

@@ -18,8 +18,10 @@ ALLOWED = {
     "rules": {"tree"},
     "render": {"tree"},
     "session": {"rules", "tree"},
-    "notebook": {"session", "rules", "render", "tree"},
-    "variants": {"session", "rules", "tree"},
+    "notebook": {"scale", "session", "rules", "render", "tree"},
+    # Variants at scale (gl.variants / gl.run_variants). Named `scale`, not `variants`:
+    # importing a subpackage binds its name on glove_lab, which would shadow gl.variants.
+    "scale": {"session", "rules", "tree"},
     # Adapters register kinds, tags and rules through the public API.
     "torch": {"tree", "rules"},
     "hf": {"tree", "rules", "torch"},

@@ -38,10 +38,28 @@ def test_import_does_not_pull_in_jupyter_graphviz_or_torch():
     assert result.stdout.strip() == "[]"
 
 
+def test_import_and_in_process_variants_never_import_dask():
+    # dask is the optional `scale` extra: `import glove_lab`, reaching gl.variants and
+    # running variants in this process must work without it (and never load it).
+    script = ("import sys, glove_lab as gl\n"
+              "heavy = {'dask', 'distributed', 'tornado'}\n"
+              "loaded = lambda: sorted(m for m in sys.modules if m.split('.')[0] in heavy)\n"
+              "print(loaded())\n"
+              "variants = gl.variants('tests.scale.recipes:config',\n"
+              "                       {'double': 'fixtures.double_ints'})\n"
+              "table = gl.run_variants(variants, gl.format, progress=False)\n"
+              "print([row.error for row in table], loaded())\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env=env, cwd=ROOT, check=True)
+    assert result.stdout.split("\n")[:2] == ["[]", "[None, None] []"]
+
+
 def test_public_names_of_the_contract_exist():
     names = ["symbolize", "tag", "tags_of", "register_kind", "KeyPath", "get", "paths",
              "traverse", "query", "eq", "diff", "Change", "format", "rebind", "replace",
              "rule", "Match", "Rule", "apply", "rules", "build", "to_code", "to_json",
              "from_json", "Session", "Step", "render", "to_svg", "GloveError", "RuleError",
-             "NoMatchError", "PathError", "SerializationError", "Call", "register_type"]
+             "NoMatchError", "PathError", "SerializationError", "Call", "register_type",
+             "variants", "run_variants"]
     assert [name for name in names if not hasattr(gl, name)] == []
