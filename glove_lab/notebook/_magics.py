@@ -1,4 +1,4 @@
-"""`%glove` magics: show, apply, undo, redo, history, rules, export, diff."""
+"""`%glove` magics: show, apply, undo, redo, history, rules, export, diff, variants."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ _HELP = """\
   rules [--for PATH]                list rules (those matching the node at PATH)
   export [--cell | --file F.py | --notebook F.ipynb]   the session as code
   diff                              changes from the original tree
+  variants [VAR] [--code NAME]      list variants (gl.variants) or a run's rows
+                                    (gl.run_variants); --code prints one variant's code
 
 Every subcommand but show acts on the current session (the last shown) or on
 --on VAR. After each step the variable is rebound to the new tree."""
@@ -42,7 +44,7 @@ def _parsers() -> dict[str, MagicArgumentParser]:
         p = MagicArgumentParser(prog=f"%glove {name}", description=description,
                                 formatter_class=argparse.HelpFormatter)
         p.add_argument("-h", "--help", action="store_true", help="show this help")
-        if name != "show":
+        if name not in ("show", "variants"):
             p.add_argument("--on", metavar="VAR", help="act on VAR's session")
         made[name] = p
         return p
@@ -77,6 +79,10 @@ def _parsers() -> dict[str, MagicArgumentParser]:
     target.add_argument("--file", metavar="F.py", help="write a Python file")
     target.add_argument("--notebook", metavar="F.ipynb", help="write a notebook")
     parser("diff", "Show the changes from the original tree.")
+    p = parser("variants", "List variants (what gl.variants returned) or the rows of a "
+               "gl.run_variants table; without VAR, the latest made or run.")
+    p.add_argument("var", nargs="?", help="a variable holding variants or a result table")
+    p.add_argument("--code", metavar="NAME", help="print the code of the variant NAME")
     return made
 
 
@@ -326,6 +332,32 @@ class GloveMagics(Magics):
             print(f"{name}: no changes")
         for change in changes:
             print(str(change))
+
+    def _variants(self, args: argparse.Namespace) -> None:
+        from glove_lab.scale import Variants, VariantTable, latest
+
+        if args.var is not None:
+            if args.var not in self.shell.user_ns:
+                raise UsageError(f"there is no variable {args.var!r} in this notebook")
+            value = self.shell.user_ns[args.var]
+        else:
+            value = latest()
+            if value is None:
+                raise UsageError("no variants yet: make them with gl.variants(recipe, {idea: "
+                                 "rule, ...}) and run them with gl.run_variants(variants, fn)")
+        if not isinstance(value, (Variants, VariantTable)):
+            raise UsageError(f"{args.var} holds a {type(value).__name__}, not variants or a "
+                             "gl.run_variants table")
+        if args.code is None:
+            print(value.table())
+            return
+        if not isinstance(value, Variants):
+            raise UsageError("--code needs variants (what gl.variants returned), not a table")
+        try:
+            variant = value[args.code]
+        except KeyError as exc:
+            raise UsageError(str(exc.args[0])) from None
+        print(variant.script)
 
     # -- helpers ------------------------------------------------------------------
     def _check_expression(self, var: str, text: str) -> Any:

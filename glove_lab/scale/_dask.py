@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["dask_client", "describe_client", "missing_modules", "ship_modules"]
+__all__ = ["dask_client", "describe_client", "missing_modules", "pickle_function",
+           "ship_modules"]
 
 
 def dask_client(executor: Any) -> Any | None:
@@ -53,26 +54,50 @@ def missing_modules(names: list[str]) -> list[str]:
     return missing
 
 
-def ship_modules(client: Any, names: Iterable[str]) -> list[str]:
-    """Upload the top-level packages of `names` that some worker cannot import; their names.
+def ship_modules(client: Any, names: Iterable[str], upload: bool = True
+                 ) -> tuple[list[str], list[str]]:
+    """Upload the top-level packages of `names` that some worker cannot import.
 
     A module is sent as its `.py` file, a package as a zip of its folder
     (`client.upload_file`, which also reaches workers that join later, e.g. a
-    restarted one). Modules this process cannot locate are left for the
-    rebuild to report.
+    restarted one). Returns (packages sent, modules still missing on some
+    worker); with `upload=False` nothing is sent. What stays missing is left
+    for the rebuild to report.
     """
     wanted = sorted(set(names))
     if not wanted:
-        return []
+        return [], []
     per_worker = client.run(missing_modules, wanted)
     missing = sorted({name for names_ in per_worker.values() for name in names_})
     shipped: list[str] = []
     for top in dict.fromkeys(name.split(".")[0] for name in missing):
-        archive = _archive(top)
+        archive = _archive(top) if upload else None
         if archive is not None:
             client.upload_file(str(archive))
             shipped.append(top)
-    return shipped
+    still = [name for name in missing if name.split(".")[0] not in shipped]
+    return shipped, still
+
+
+def pickle_function(fn: Any, by_value: Iterable[str]) -> bytes:
+    """`fn` pickled by cloudpickle; functions of the modules `by_value` travel as code.
+
+    A function whose module the workers cannot import (a helper module that
+    was not sent, a module made at run time) is then still loadable there.
+    """
+    import cloudpickle  # a dependency of distributed: present whenever a Client is
+
+    registered = []
+    for name in by_value:
+        module = sys.modules.get(name)
+        if module is not None and name not in cloudpickle.list_registry_pickle_by_value():
+            cloudpickle.register_pickle_by_value(module)
+            registered.append(module)
+    try:
+        return cloudpickle.dumps(fn)
+    finally:
+        for module in registered:
+            cloudpickle.unregister_pickle_by_value(module)
 
 
 def _archive(top: str) -> Path | None:

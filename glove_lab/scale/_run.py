@@ -21,7 +21,7 @@ from glove_lab.errors import GloveError
 from glove_lab.scale._progress import Progress, choose_progress
 from glove_lab.scale._table import cell, text_table
 from glove_lab.scale._variants import Variant, remember
-from glove_lab.scale._worker import rebuild_and_run
+from glove_lab.scale._worker import rebuild_and_run, rebuild_and_run_pickled
 
 __all__ = ["VariantResult", "VariantTable", "run_variants"]
 
@@ -136,15 +136,19 @@ def run_variants(variants: Iterable[Variant] | Variant, fn: Callable[[Any], Any]
     run = _Run(todo, reporter, on_result)
     client, pool = _pool_for(executor)
     where = None
+    task: Callable[..., dict[str, Any]] = rebuild_and_run
+    sent_fn: Any = fn
     if client is not None:
-        from glove_lab.scale._dask import describe_client
+        from glove_lab.scale._dask import describe_client, pickle_function
         from glove_lab.scale._dask import ship_modules as upload
 
         where = describe_client(client)
-        if ship_modules:
-            shipped = upload(client, _modules_needed(todo, fn))
-            if shipped:
-                where += f"; sent {', '.join(shipped)} to the workers"
+        shipped, missing = upload(client, _modules_needed(todo, fn), upload=ship_modules)
+        if shipped:
+            where += f"; sent {', '.join(shipped)} to the workers"
+        # fn goes as bytes the task loads, so a function a worker cannot load is an error
+        # row (Dask would retry such a task forever); by value if its module is not there.
+        task, sent_fn = rebuild_and_run_pickled, pickle_function(fn, missing)
     elif executor is not None:
         where = type(executor).__name__
     if reporter is not None:
@@ -157,7 +161,7 @@ def run_variants(variants: Iterable[Variant] | Variant, fn: Callable[[Any], Any]
     if pool is None:
         _run_here(run, fn, seed, deadline, timeout)
     else:
-        _run_on(run, pool, fn, seed, deadline, timeout, dask=client is not None)
+        _run_on(run, pool, task, sent_fn, seed, deadline, timeout, dask=client is not None)
     table = VariantTable(row for row in run.rows if row is not None)
     table.seconds = time.perf_counter() - start
     if reporter is not None:
@@ -203,8 +207,9 @@ def _run_here(run: _Run, fn: Callable[[Any], Any], seed: int | None,
         run.report(index, rebuild_and_run(run.todo[index].spec(seed), fn))
 
 
-def _run_on(run: _Run, pool: Any, fn: Callable[[Any], Any], seed: int | None,
-            deadline: float | None, timeout: float | None, dask: bool) -> None:
+def _run_on(run: _Run, pool: Any, task: Callable[..., dict[str, Any]], fn: Any,
+            seed: int | None, deadline: float | None, timeout: float | None,
+            dask: bool) -> None:
     futures: dict[Any, int] = {}
     batch = uuid.uuid4().hex[:8]
     try:
@@ -213,7 +218,7 @@ def _run_on(run: _Run, pool: Any, fn: Callable[[Any], Any], seed: int | None,
             # Dask shows the key in its dashboard; other executors would pass it to fn.
             extra = {"key": f"glove-variant-{variant.name}-{batch}-{index}"} if dask else {}
             try:
-                futures[pool.submit(rebuild_and_run, variant.spec(seed), fn, **extra)] = index
+                futures[pool.submit(task, variant.spec(seed), fn, **extra)] = index
             except Exception as exc:  # e.g. fn cannot be pickled for this executor
                 run.finish(index, error=f"could not submit: {type(exc).__name__}: {exc}")
         remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.0)

@@ -8,6 +8,7 @@ Nothing raised here escapes: a failing rebuild or `fn` becomes a report.
 from __future__ import annotations
 
 import os
+import pickle
 import random
 import socket
 import sys
@@ -18,7 +19,7 @@ from typing import Any
 
 from glove_lab.scale._recipe import load_recipe
 
-__all__ = ["rebuild", "rebuild_and_run", "seed_everything"]
+__all__ = ["rebuild", "rebuild_and_run", "rebuild_and_run_pickled", "seed_everything"]
 
 
 def rebuild(spec: Mapping[str, Any]) -> Any:
@@ -64,6 +65,22 @@ def rebuild_and_run(spec: Mapping[str, Any], fn: Callable[[Any], Any]) -> dict[s
         return report
     finally:
         _restore_generators(saved)
+
+
+def rebuild_and_run_pickled(spec: Mapping[str, Any], fn_bytes: bytes) -> dict[str, Any]:
+    """`rebuild_and_run` with `fn` sent as pickled bytes, loaded here.
+
+    Loading `fn` inside the task (not while Dask unpacks it) turns a function
+    the worker cannot load (its module missing there) into an error row; Dask
+    itself would retry such a task forever.
+    """
+    try:
+        fn = pickle.loads(fn_bytes)
+    except Exception as exc:
+        return {"result": None, "seconds": None, "traceback": traceback.format_exc(),
+                "error": f"fn could not be loaded where it ran: {type(exc).__name__}: {exc}",
+                "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    return rebuild_and_run(spec, fn)
 
 
 def seed_everything(seed: int) -> None:

@@ -37,4 +37,10 @@ def test_demo_runs_top_to_bottom(path, tmp_path):
     # Widgets were created and their state saved, as in a real front end.
     if "%glove show" in "".join(c.source for c in notebook.cells):
         assert "application/vnd.jupyter.widget-state+json" in notebook.metadata.get("widgets", {})
+    # A variant run in a kernel shows a progress bar, saved full (every row arrived).
+    if "gl.run_variants(" in "".join(c.source for c in notebook.cells):
+        state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]
+        bars = [model["state"] for model in state["state"].values()
+                if model["model_name"] == "IntProgressModel"]
+        assert bars and all(bar["value"] == bar["max"] > 0 for bar in bars)
     nbformat.write(notebook, tmp_path / path.name)

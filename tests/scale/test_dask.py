@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+import types
 import uuid
 
 import pytest
@@ -105,3 +106,39 @@ def test_rule_modules_the_workers_lack_are_shipped_to_them(client, tmp_path, mon
     assert table.results() == local.results()
     assert f"sent {module} to the workers" in capsys.readouterr().err
     assert all(module in names for names in client.run(lambda: list(sys.modules)).values())
+
+
+def test_an_evaluation_from_a_module_the_workers_lack_travels_by_value(client):
+    # A helper module made at run time (like a notebook's scratch module): no file to send,
+    # and Dask alone would retry the unloadable task forever. It must run, and fast.
+    helpers = types.ModuleType("glove_scratch_helpers")
+    sys.modules[helpers.__name__] = helpers
+    try:
+        exec("def count_parameters(model):\n"
+             "    return sum(p.numel() for p in model.parameters())\n", helpers.__dict__)
+        made = gl.variants(RECIPE, {"dropout": IDEAS["dropout"]})
+        table = gl.run_variants(made, helpers.count_parameters, client, timeout=120,
+                                progress=False)
+    finally:
+        del sys.modules[helpers.__name__]
+    assert [row.error for row in table] == [None, None]
+    assert table.results() == {"base": 1571, "dropout": 1571}
+
+
+def test_an_evaluation_that_cannot_be_loaded_on_the_workers_is_an_error_row(client, tmp_path,
+                                                                           monkeypatch):
+    # fn travels by value, but it holds an object of a class from a module the workers
+    # lack (and that was not sent): it cannot be loaded there.
+    (tmp_path / "glove_only_here.py").write_text("class Marker:\n    pass\n")
+    (tmp_path / "glove_eval_helpers.py").write_text(
+        "from glove_only_here import Marker\n\nMARKER = Marker()\n\n\n"
+        "def evaluate(model):\n    return MARKER\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from glove_eval_helpers import evaluate
+
+    made = gl.variants(RECIPE, {"dropout": IDEAS["dropout"]})
+    table = gl.run_variants(made, evaluate, client, timeout=120, ship_modules=False,
+                            progress=False)
+    assert [row.error for row in table] == [
+        "fn could not be loaded where it ran: ModuleNotFoundError: No module named "
+        "'glove_only_here'"] * 2
