@@ -152,6 +152,23 @@ class GloveWidget(SessionView, widgets.DOMWidget):
             self.controller.error = f"Unknown front-end event {event!r}"
             self._redraw()
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        """The widget view, plus a static `image/svg+xml` of the graph and a text line.
+
+        Where no live kernel or no glove_lab front end is there to draw the view
+        (a saved notebook on GitHub or nbviewer, `nbconvert --to html`, JupyterLab
+        with the kernel stopped), the static picture shows instead; the front end
+        keeps it current in the notebook as steps are made.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data = dict(bundle)
+        if self.svg:
+            data["image/svg+xml"] = self.svg
+        data["text/plain"] = f"glove_lab widget: {self.session.name}"
+        return data
+
     def view_state(self) -> ViewState:
         """Every synced field, computed from the controller (what `_redraw` pushes)."""
         c = self.controller

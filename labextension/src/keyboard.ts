@@ -108,6 +108,25 @@ export function keyAction(key: IKeyPress, target: KeyTarget): KeyAction | null {
   return null;
 }
 
+const TEXT_EDITING = new Set(['a', 'c', 'v', 'x', 'z', 'y']);
+
+/**
+ * Whether a key press the widget does not use goes on to JupyterLab's
+ * shortcuts: only Ctrl/Cmd combinations (Ctrl+S saves the notebook), never a
+ * plain or Shift/Alt key (those are the notebook's one-key commands), and not
+ * the text-editing combinations inside a text field.
+ */
+export function forwardsToJupyter(key: IKeyPress, target: KeyTarget): boolean {
+  if (!(key.ctrlKey || key.metaKey)) {
+    return false;
+  }
+  if (['Control', 'Meta', 'Shift', 'Alt'].includes(key.key)) {
+    return false;
+  }
+  const textual = target === 'edit' || target === 'input' || target === 'text';
+  return !(textual && TEXT_EDITING.has(key.key.toLowerCase()));
+}
+
 const NOT_TEXT_INPUTS = ['checkbox', 'radio', 'button', 'submit', 'reset'];
 
 /** The kind of element `el` is, for `keyAction`; `root` is the widget's own element. */

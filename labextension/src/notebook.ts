@@ -8,6 +8,11 @@ import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 
 let tracker: INotebookTracker | null = null;
 
+/** The notebook tracker (null outside JupyterLab / Notebook 7). */
+export function notebookTracker(): INotebookTracker | null {
+  return tracker;
+}
+
 /** Called once by the plugin with the (optional) notebook tracker. */
 export function setNotebookTracker(value: INotebookTracker | null): void {
   tracker = value;

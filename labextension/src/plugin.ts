@@ -8,6 +8,7 @@ import { IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 import { INotebookTracker } from '@jupyterlab/notebook';
 
 import { setNotebookTracker } from './notebook';
+import { watchNotebooks } from './picture';
 import { GloveModel, GloveView } from './widget';
 import { MODULE_NAME, MODULE_VERSION } from './version';
 
@@ -23,6 +24,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     tracker: INotebookTracker | null
   ): void => {
     setNotebookTracker(tracker);
+    if (tracker) {
+      watchNotebooks(tracker);
+    }
     registry.registerWidget({
       name: MODULE_NAME,
       version: MODULE_VERSION,

@@ -184,3 +184,12 @@ export function nodeTitle(g: Element): string | null {
   }
   return null;
 }
+
+/**
+ * The sanitized text of `text` (SVG from the server), for a static picture
+ * kept in the notebook; null when it is not a well-formed SVG.
+ */
+export function staticSvg(text: string): string | null {
+  const svg = parseSvg(text, document);
+  return svg ? new XMLSerializer().serializeToString(svg) : null;
+}

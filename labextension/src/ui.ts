@@ -14,8 +14,9 @@ import { asString, asStringArray, button, focusQuietly, h } from './dom';
 import { GraphView } from './graph';
 import { HistoryView } from './history';
 import { InspectorView } from './inspector';
-import { classifyTarget, KeyAction, keyAction } from './keyboard';
+import { classifyTarget, forwardsToJupyter, KeyAction, keyAction } from './keyboard';
 import { PaletteView } from './palette';
+import { staticSvg } from './svg';
 import { IGloveHost, IViewState, FrontEndMessage } from './types';
 
 /**
@@ -133,7 +134,15 @@ export class GloveUI {
     this._undoButton.addEventListener('click', () => this._send({ event: 'undo' }));
     this._redoButton.addEventListener('click', () => this._send({ event: 'redo' }));
     exportButton.addEventListener('click', () => this._send({ event: 'export' }));
-    toolbar.append(this._undoButton, this._redoButton, exportButton, this._graph.zoomButton);
+    const saveButton = button('glove-save-svg', 'Save SVG', 'Save the graph as an SVG file');
+    saveButton.addEventListener('click', () => this._saveSvg());
+    toolbar.append(
+      this._undoButton,
+      this._redoButton,
+      exportButton,
+      this._graph.zoomButton,
+      saveButton
+    );
 
     this._status = h('div', 'glove-status');
     this._status.setAttribute('role', 'status');
@@ -236,6 +245,25 @@ export class GloveUI {
     this._error.hidden = text === '';
   }
 
+  /** Download the current graph (sanitized) as `<title>.svg`. */
+  private _saveSvg(): void {
+    const text = staticSvg(asString(this._host.get('svg')));
+    if (text === null) {
+      return;
+    }
+    const name = (asString(this._host.get('title')) || 'glove_lab')
+      .replace(/^glove_lab · /, '')
+      .replace(/[^\w.-]+/g, '_');
+    const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+    const link = h('a');
+    link.href = url;
+    link.download = `${name || 'graph'}.svg`;
+    this.root.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
   private async _copyCode(): Promise<void> {
     const code = this._codeText.textContent ?? '';
     try {
@@ -271,6 +299,8 @@ export class GloveUI {
     if (action !== null) {
       event.preventDefault();
       this._run(action, target);
+    } else if (forwardsToJupyter(event, where)) {
+      this._forward(event);
     }
     // No key pressed inside the widget reaches the notebook's shortcuts (`a`
     // would insert a cell, `d d` delete this one). Keys the widget does not
@@ -323,6 +353,29 @@ export class GloveUI {
       case 'leave-field':
         focusQuietly(this.root);
         break;
+    }
+  }
+
+  /**
+   * Hand a Ctrl/Cmd shortcut the widget does not use (Ctrl+S saves) to
+   * JupyterLab: the widget carries `data-lm-suppress-shortcuts`, so it is
+   * dispatched again from the notebook around the widget.
+   */
+  private _forward(event: KeyboardEvent): void {
+    const outside = this.root.closest('.jp-NotebookPanel') ?? document.body;
+    const copy = new KeyboardEvent('keydown', {
+      key: event.key,
+      code: event.code,
+      keyCode: event.keyCode,
+      ctrlKey: event.ctrlKey,
+      metaKey: event.metaKey,
+      shiftKey: event.shiftKey,
+      altKey: event.altKey,
+      bubbles: true,
+      cancelable: true
+    } as KeyboardEventInit);
+    if (!outside.dispatchEvent(copy)) {
+      event.preventDefault();
     }
   }
 

@@ -6,7 +6,8 @@
 
 import { DOMWidgetModel, DOMWidgetView, ISerializers } from '@jupyter-widgets/base';
 
-import { insertCellBelow } from './notebook';
+import { insertCellBelow, notebookTracker } from './notebook';
+import { keepPicture } from './picture';
 import { IGloveHost, FrontEndMessage } from './types';
 import { GloveUI } from './ui';
 import { MODULE_NAME, MODULE_VERSION } from './version';
@@ -124,9 +125,24 @@ export class GloveView extends DOMWidgetView {
     };
     this.ui = new GloveUI(host, this.el);
     (this.model as GloveModel).registerView(this);
+    // Keep the notebook's static picture of this view current (see picture.ts).
+    this.listenTo(this.model, 'change:svg', this._schedulePicture);
+    this._schedulePicture();
   }
 
+  private _schedulePicture(): void {
+    window.clearTimeout(this._pictureTimer);
+    this._pictureTimer = window.setTimeout(() => {
+      if (this.ui && !this.ui.isDisposed) {
+        keepPicture(notebookTracker(), this.el, this.model.model_id, String(this.model.get('svg') ?? ''));
+      }
+    }, 300);
+  }
+
+  private _pictureTimer = 0;
+
   remove(): any {
+    window.clearTimeout(this._pictureTimer);
     (this.model as GloveModel).unregisterView?.(this);
     this.ui?.dispose();
     this.ui = null;

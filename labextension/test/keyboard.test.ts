@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { IKeyPress, KeyTarget, keyAction } from '../src/keyboard';
+import { forwardsToJupyter, IKeyPress, KeyTarget, keyAction } from '../src/keyboard';
 
 function press(key: string, mods: Partial<IKeyPress> = {}): IKeyPress {
   return { key, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods };
@@ -92,4 +92,19 @@ test('keys the widget does not use are left alone', () => {
   for (const key of ['a', 'b', 'x', 'Tab', 'Delete']) {
     assert.equal(keyAction(press(key), 'root'), null, key);
   }
+});
+
+test('only unused Ctrl/Cmd shortcuts go on to JupyterLab', () => {
+  assert.equal(forwardsToJupyter(press('s', { ctrlKey: true }), 'root'), true);
+  assert.equal(forwardsToJupyter(press('s', { metaKey: true }), 'input'), true);
+  assert.equal(forwardsToJupyter(press('Enter', { ctrlKey: true }), 'graph'), true);
+  for (const key of ['a', 'd', 'Enter', 'ArrowDown', 'Escape']) {
+    assert.equal(forwardsToJupyter(press(key), 'root'), false, key);
+    assert.equal(forwardsToJupyter(press(key, { shiftKey: true }), 'root'), false, key);
+    assert.equal(forwardsToJupyter(press(key, { altKey: true }), 'graph'), false, key);
+  }
+  for (const key of ['a', 'c', 'v', 'x', 'z', 'y']) {
+    assert.equal(forwardsToJupyter(press(key, { ctrlKey: true }), 'input'), false, key);
+  }
+  assert.equal(forwardsToJupyter(press('Control', { ctrlKey: true }), 'root'), false);
 });

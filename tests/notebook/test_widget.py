@@ -268,3 +268,14 @@ def test_text_with_uri_syntax_reaches_a_string_parameter_unchanged():
                     scope="selection")
     assert w.error == "" and w.session.history[-1].params == {"text": raw}
     w.close()
+
+
+def test_the_output_bundle_carries_a_static_picture_of_the_view(widget):
+    bundle = widget._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["image/svg+xml"] == widget.svg and "blocks[1].conv" in widget.svg
+    assert bundle["text/plain"] == "glove_lab widget: net"
+    # Shown again after a step, the picture is the current view.
+    front_end_event(widget, event="apply", rule="nbtest.widen", params={"factor": "3"},
+                    scope="everywhere")
+    assert "(was 16)" in widget._repr_mimebundle_()["image/svg+xml"]
