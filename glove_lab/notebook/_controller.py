@@ -21,6 +21,7 @@ from glove_lab.tree import (
     KeyPath,
     as_path,
     display_name,
+    display_path,
     get,
     hyper_of,
     kind_of,
@@ -195,7 +196,7 @@ class Controller:
             self.error = failure_text(exc)
             return False
         self.error = ""
-        self.status = f"Set {key} = {value!r} at {path or '$'}: {step.summary()}"
+        self.status = f"Set {key} = {value!r} at {display_path(path)}: {step.summary()}"
         return True
 
     def dismiss_error(self) -> None:
@@ -260,7 +261,8 @@ class Controller:
         else:
             args.append(("value", short_repr(node, 200)))
         tags = sorted(tags_of(node))
-        return {"path": str(path) or "$", "type": display_name(node, kind.label if kind else None),
+        label = kind.label if kind else None
+        return {"path": display_path(path), "type": display_name(node, label),
                 "tags": tags, "args": args, "doc": doc[:200], "editable": editable,
                 "tag_colors": {name: tag_color(name) for name in tags}}
 
@@ -298,7 +300,7 @@ class Controller:
                 "rule": step.rule,
                 "params": step.params_text(),
                 "paths": "everywhere" if step.paths is None else ", ".join(
-                    p or "$" for p in step.paths),
+                    display_path(p) for p in step.paths),
                 "summary": step.summary(),
                 "undone": i >= len(self.session.history),
                 "check": step.check,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from glove_lab.errors import PathError
 from glove_lab.tree import (
@@ -53,14 +53,21 @@ _SCALARS = frozenset({int, float, complex, str, bytes, bool, type(None)})
 _FORCED, _EXPANDED, _NORMAL = 0, 1, 2
 
 
+# The small vocabularies of the graph model, spelled once.
+Mark = Literal["", "changed", "added", "removed"]
+"""How a row or a node differs from the tree it is compared with ("" = not at all)."""
+Role = Literal["open", "collapsed", "folded", "more", "removed", "leaf"]
+"""What a drawn node stands for (see GraphNode)."""
+
+
 @dataclasses.dataclass
 class Row:
-    """One `key = value` line inside a box; `mark` is "", "changed", "added" or "removed"."""
+    """One `key = value` line inside a box; `mark` says how it changed."""
 
     key: str
     value: str
     hyper: bool = False
-    mark: str = ""
+    mark: Mark = ""
     before: str | None = None
     selected: bool = False
 
@@ -78,7 +85,7 @@ class GraphNode:
     """
 
     path: KeyPath
-    role: str
+    role: Role
     name: str
     tags: tuple[str, ...] = ()
     rows: list[Row] = dataclasses.field(default_factory=list)
@@ -87,7 +94,7 @@ class GraphNode:
     count: int = 1
     first_key: str = ""
     last_key: str = ""
-    state: str = ""
+    state: Mark = ""
     selected: bool = False
     rows_changed: bool = False
 
@@ -104,7 +111,7 @@ class GraphEdge:
     tail: KeyPath
     head: KeyPath
     label: str
-    state: str = ""
+    state: Mark = ""
 
 
 @dataclasses.dataclass
@@ -160,7 +167,7 @@ class _Open:
 class _Item:
     """A slot under an opened box: one child, a folded run, or a range of hidden siblings."""
 
-    kind: str  # "single", "run", "more"
+    kind: Literal["single", "run", "more"]
     start: int
     end: int
 
@@ -180,8 +187,8 @@ class _Builder:
         self.edges: list[GraphEdge] = []
         self.tags: set[str] = set()
         # Marks gathered before layout, so a marked row is never cut by "+N more".
-        self.node_state: dict[KeyPath, str] = {}
-        self.row_state: dict[KeyPath, dict[Any, tuple[str, Any]]] = {}
+        self.node_state: dict[KeyPath, Mark] = {}
+        self.row_state: dict[KeyPath, dict[Any, tuple[Mark, Any]]] = {}
         self.selected: set[KeyPath] = set()
         self.row_selected: dict[KeyPath, set[Any]] = {}
         self.ghosts: dict[KeyPath, list[tuple[Any, Any]]] = {}
@@ -428,7 +435,7 @@ class _Builder:
     # -- node contents --
 
     def _box_node(self, path: KeyPath, node: Any, leaves: list[tuple[Any, Any]],
-                  role: str) -> GraphNode:
+                  role: Role) -> GraphNode:
         tags = tuple(sorted(tags_of(node)))
         rows, more = self._rows(path, node, leaves)
         name = _name(node) + self._shared_note(node)
@@ -495,7 +502,7 @@ class _Builder:
             rows.append(Row(_key_text(key), _value_text(value), mark="removed"))
         return rows, len(ordered) - len(visible)
 
-    def _inner_mark(self, path: KeyPath, key: Any) -> str:
+    def _inner_mark(self, path: KeyPath, key: Any) -> Mark:
         """"changed" if something inside the inlined tuple at `path.key` changed."""
         inner = path.child(key)
         if inner in self.row_state or inner in self.removed_rows or inner in self.ghosts:

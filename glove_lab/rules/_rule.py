@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 from glove_lab.errors import RuleError
 from glove_lab.rules._match import Match
 from glove_lab.rules._params import Param, ParamForm, convert, params_of
-from glove_lab.tree import KeyPath, PathLike, as_path, get
+from glove_lab.tree import KeyPath, PathLike, as_path, display_path, get
 
 __all__ = ["Rule", "RuleContext", "RuleForm", "rule", "is_rule_name", "check_rule_name"]
 
@@ -167,7 +167,7 @@ class RuleContext:
         """
         key = as_path(path)
         get(self.tree, key)  # must exist: raises PathError otherwise
-        where = str(key) or "the root"
+        where = display_path(key)
         if key in self._replaced:
             raise RuleError(f"rule {self.rule.name!r}: two edits of {where!r} in one call "
                             "(RuleContext.replace was called twice for it)")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from glove_lab.rules import skipped_text
-from glove_lab.tree import short_repr
+from glove_lab.tree import display_path, short_repr
 
 if TYPE_CHECKING:
     from glove_lab.rules import Rule
@@ -56,7 +56,7 @@ class Step:
         """`torch.bn_to_gn at layer1[0].bn1` or `torch.bn_to_gn everywhere`: what ran where."""
         if self.paths is None:
             return f"{self.rule} everywhere"
-        shown = ", ".join(p or "<root>" for p in self.paths[:3])
+        shown = ", ".join(display_path(p) for p in self.paths[:3])
         return f"{self.rule} at {shown}" + (
             f" (+{len(self.paths) - 3})" if len(self.paths) > 3 else "")
 
@@ -64,7 +64,7 @@ class Step:
         """One line for a history list: rule, parameters, where, how much changed."""
         params = self.params_text()
         where = "everywhere" if self.paths is None else "at " + ", ".join(
-            p or "<root>" for p in self.paths[:3])
+            display_path(p) for p in self.paths[:3])
         if self.paths is not None and len(self.paths) > 3:
             where += f" (+{len(self.paths) - 3})"
         n = len(self.changed_paths)

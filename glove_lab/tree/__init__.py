@@ -7,12 +7,19 @@ from glove_lab.tree._codegen import (
     is_python_name,
     to_code,
 )
-from glove_lab.tree._compare import Change, diff, eq
+from glove_lab.tree._compare import Change, ChangeKind, diff, eq
 from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, replace
 from glove_lab.tree._format import display_name, format, safe_repr, short_repr
 from glove_lab.tree._guard import check_acyclic, protect, restore_if_changed, snapshot
 from glove_lab.tree._json import from_json, to_json
-from glove_lab.tree._keypath import KeyPath, PathLike, as_path, describe_path
+from glove_lab.tree._keypath import (
+    ROOT_TEXT,
+    KeyPath,
+    PathLike,
+    as_path,
+    describe_path,
+    display_path,
+)
 from glove_lab.tree._kinds import (
     NodeKind,
     children_of,
@@ -45,6 +52,7 @@ from glove_lab.tree._tags import (
 from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, query, traverse
 
 __all__ = [
+    "ROOT_TEXT", "ChangeKind", "display_path",
     "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
     "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "check_acyclic",
     "children_of", "declared_tags",

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from glove_lab.tree._format import short_repr
-from glove_lab.tree._keypath import KeyPath
+from glove_lab.tree._keypath import KeyPath, display_path
 from glove_lab.tree._kinds import kind_of
 from glove_lab.tree._symbolic import Call
 
 __all__ = ["Change", "eq", "diff"]
 
 
+ChangeKind = Literal["changed", "added", "removed"]
+
+
 class Change(NamedTuple):
     """One minimal difference: `kind` is "changed", "added" or "removed"."""
 
     path: KeyPath
-    kind: str
+    kind: ChangeKind
     before: Any
     after: Any
 
     def __str__(self) -> str:
-        where = str(self.path) or "<root>"
+        where = display_path(self.path)
         if self.kind == "added":
             return f"+ {where} = {short_repr(self.after, 60)}"
         if self.kind == "removed":

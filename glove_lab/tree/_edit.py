@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from glove_lab.errors import GloveError, PathError
-from glove_lab.tree._keypath import KeyPath, PathLike, as_path
+from glove_lab.tree._keypath import KeyPath, PathLike, as_path, describe_path
 from glove_lab.tree._kinds import identity_kinds_seen, kind_of
 from glove_lab.tree._traverse import index_of
 
@@ -61,7 +61,7 @@ def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
         for depth, key in enumerate(path):
             if node.value is not _UNSET:
                 raise PathError(
-                    f"conflicting edits: {str(KeyPath(path[:depth])) or 'the root'!r} is replaced "
+                    f"conflicting edits: {describe_path(KeyPath(path[:depth]))} is replaced "
                     f"and {str(path)!r} below it is edited too"
                 )
             child = node.children.get(key)
@@ -69,7 +69,7 @@ def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
                 child = node.children[key] = _Trie()
             node = child
         if node.children:
-            raise PathError(f"conflicting edits: {str(path) or 'the root'!r} is replaced and "
+            raise PathError(f"conflicting edits: {describe_path(path)} is replaced and "
                             "a path below it is edited too")
         node.value = value
     if root.value is not _UNSET:
@@ -152,7 +152,7 @@ def _apply(node: Any, trie: _Trie, link: Any, memo: dict[int, tuple[Any, dict, A
         first = next(iter(trie.children))
         raise PathError(
             f"path {str(path.child(first))!r} does not exist: "
-            f"{str(path) or 'the root'} is a leaf ({type(node).__name__})"
+            f"{describe_path(path)} is a leaf ({type(node).__name__})"
         )
     old = dict(kind.children(node))
     new = dict(old)
@@ -171,7 +171,7 @@ def _apply(node: Any, trie: _Trie, link: Any, memo: dict[int, tuple[Any, dict, A
                 continue
             keys = ", ".join(str(KeyPath((k,))) for k in list(old)[:12])
             raise PathError(
-                f"path {str(path.child(key))!r} does not exist: {str(path) or 'the root'} "
+                f"path {str(path.child(key))!r} does not exist: {describe_path(path)} "
                 f"({type(node).__name__}) has no key {str(KeyPath((key,)))!r}; "
                 f"it has: {keys or 'no children'}"
             )
@@ -198,7 +198,7 @@ def _apply(node: Any, trie: _Trie, link: Any, memo: dict[int, tuple[Any, dict, A
     except Exception as exc:
         path = _path_of(link)
         raise GloveError(
-            f"cannot rebuild {type(node).__name__} at {str(path) or 'the root'!r} with the new "
+            f"cannot rebuild {type(node).__name__} at {describe_path(path)} with the new "
             f"values: {type(exc).__name__}: {exc}"
         ) from exc
     memo[id(node)] = (node, new, rebuilt)

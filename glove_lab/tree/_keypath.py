@@ -21,7 +21,9 @@ from typing import Any
 
 from glove_lab.errors import PathError
 
-__all__ = ["KeyPath", "PathLike", "as_path", "describe_path"]
+__all__ = [
+    "ROOT_TEXT", "KeyPath", "PathLike", "as_path", "describe_path", "display_path",
+]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -108,10 +110,21 @@ def as_path(path: PathLike | Iterable[Any]) -> KeyPath:
     raise PathError(f"a path must be a string or KeyPath, not {type(path).__name__}: {path!r}")
 
 
+ROOT_TEXT = "$"
+"""How users see the root's path: in the graph, the inspector, history and messages.
+
+(`str(KeyPath())` is `""`, the canonical text; `KeyPath.parse` accepts both.)"""
+
+
+def display_path(path: KeyPath | str) -> str:
+    """A path as users see it: its text, or `$` for the root."""
+    return str(path) or ROOT_TEXT
+
+
 def describe_path(path: KeyPath) -> str:
-    """How an error message names a node: its quoted path text (cut at 200), or `the root`."""
+    """How a message names a node: its quoted path text (cut at 200), or `the root ($)`."""
     if not path:
-        return "the root"
+        return f"the root ({ROOT_TEXT})"
     text = str(path)
     return repr(text if len(text) <= 200 else text[:197] + "...")
 

@@ -339,7 +339,7 @@ def _stamp(tree: Any) -> tuple[int, ...]:
 def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
     kind = kind_of(node)
     if kind is None:
-        where = str(KeyPath(keys[:depth])) or "the root"
+        where = describe_path(KeyPath(keys[:depth]))
         raise PathError(
             f"path {describe_path(keys)} does not exist: {where[:200]} is a leaf "
             f"({type(node).__name__}) with no key {describe_path(KeyPath((key,)))}"
@@ -347,7 +347,7 @@ def _child(node: Any, key: Any, keys: KeyPath, depth: int) -> Any:
     for child_key, child in kind.children(node):
         if type(child_key) is type(key) and (child_key == key or _both_nan(child_key, key)):
             return child
-    where = str(KeyPath(keys[:depth])) or "the root"
+    where = describe_path(KeyPath(keys[:depth]))
     available = [str(KeyPath((k,)))[:60] for k, _ in kind.children(node)]
     shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
     # `blocks.0` parses as the index 0; a dict-like parent may hold the name "0" instead.
