@@ -3,8 +3,8 @@
 A buildable's children are the callable it configures, under Fiddle's own
 name for it (`__fn_or_cls__`, so changing it is an edit like any other and
 `gl.eq`/`gl.diff` see it), then the arguments set on it (`__arguments__`,
-in signature order; an unset argument keeps the callable's default, as in
-Fiddle). Rebuilding goes through Fiddle's own `__flatten__`/`__unflatten__`
+in the order they were set; an unset argument keeps the callable's default,
+as in Fiddle). Rebuilding goes through Fiddle's own `__flatten__`/`__unflatten__`
 (what `copy.copy` of a buildable uses), so a new config keeps its argument
 tags and history and the user's config is never mutated. A sub-config
 shared by several parents stays one object when an edit reaches all of
@@ -33,8 +33,13 @@ def callable_name(fn: Any) -> str:
 
 
 def _children(node: Any) -> list[tuple[Any, Any]]:
+    # The arguments in the order they were set (Fiddle's storage order): reading them
+    # sorted by signature (`fdl.ordered_arguments`) would cost more than the rest of a walk.
     items: list[tuple[Any, Any]] = [(CALLABLE_KEY, node.__fn_or_cls__)]
-    items.extend(fdl.ordered_arguments(node).items())
+    arguments = node.__arguments__
+    if any(type(key) is int for key in arguments):  # positions: in signature order
+        arguments = fdl.ordered_arguments(node)
+    items.extend(arguments.items())
     return items
 
 
@@ -46,9 +51,12 @@ def _rebuild(node: Any, kids: dict) -> Any:
     arguments = node.__arguments__
     kept = {k: v for k, v in kids.items() if k != CALLABLE_KEY and k in arguments}
     added = {k: v for k, v in kids.items() if k != CALLABLE_KEY and k not in arguments}
-    _, metadata = node.__flatten__()  # Fiddle's own copy: tags and history come along
-    new = type(node).__unflatten__(
-        kept.values(), metadata._replace(argument_names=tuple(kept)))
+    # Fiddle's own copy (what `copy.copy` does), argument tags and history included.
+    metadata = fdl.BuildableTraverserMetadata(
+        fn_or_cls=node.__fn_or_cls__, argument_names=tuple(kept),
+        argument_tags={k: frozenset(v) for k, v in node.__argument_tags__.items() if v},
+        argument_history={k: tuple(v) for k, v in node.__argument_history__.items()})
+    new = type(node).__unflatten__(kept.values(), metadata)
     if fn is not node.__fn_or_cls__:
         fdl.update_callable(new, fn)  # checks the arguments against the new signature
     for key, value in added.items():  # a new argument is checked by Fiddle as it is set

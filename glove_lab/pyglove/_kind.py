@@ -18,6 +18,7 @@ import pyglove as pg
 from glove_lab.tree import (
     NodeKind,
     importable_name,
+    name_of,
     register_kind,
     register_resolver,
     register_type,
@@ -133,6 +134,9 @@ def _name_wrapper(cls: type) -> None:
 def _resolve(cls: type) -> NodeKind | None:
     if issubclass(cls, pg.ClassWrapper):
         _name_wrapper(cls)
+    if issubclass(cls, pg.Object) and importable_name(cls) is not None:
+        # PyGlove classes are symbolic like gl.symbolize'd ones: JSON may build them.
+        register_type(cls, name_of(cls))
     return None  # the kind itself is `object_kind`, found by the base-class walk
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import types
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -668,6 +669,8 @@ def _value_text(value: Any, limit: int = VALUE_LIMIT) -> str:
         text = repr(value[: limit + 2])  # never repr a huge string whole
         if len(value) > limit + 2:
             text = text[:-1]
+    elif isinstance(value, (type, types.FunctionType)):  # a Fiddle config's callable
+        text = getattr(value, "__qualname__", None) or cls.__name__
     else:
         text = safe_repr(value)
     return _shorten(" ".join(text.split()), limit)

@@ -8,7 +8,7 @@ from typing import Any
 from glove_lab.errors import GloveError, PathError
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path, describe_path
 from glove_lab.tree._kinds import identity_kinds_seen, kind_of
-from glove_lab.tree._traverse import index_of
+from glove_lab.tree._traverse import cached_index, index_of
 
 __all__ = ["rebind", "replace", "map_nodes", "Splice", "REMOVE"]
 
@@ -52,7 +52,7 @@ def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
     """
     if not isinstance(updates, Mapping):
         raise TypeError(f"rebind expects a mapping of path -> value, got {type(updates).__name__}")
-    parsed = {as_path(raw_path): value for raw_path, value in updates.items()}
+    parsed: Mapping[KeyPath, Any] = {as_path(raw): value for raw, value in updates.items()}
     if identity_kinds_seen():
         parsed = with_shared_places(tree, parsed)
     root = _Trie()
@@ -100,44 +100,56 @@ def map_nodes(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
     return _apply(tree, root, None, {})
 
 
-def with_shared_places(tree: Any, targets: Mapping[KeyPath, Any]) -> dict[KeyPath, Any]:
+def with_shared_places(tree: Any, targets: Mapping[KeyPath, Any]) -> Mapping[KeyPath, Any]:
     """`targets` plus the same edit at every other place of a shared node it reaches.
 
-    Only for kinds with `identity`: a Fiddle sub-config used at
-    two places is one object, so editing it (or inside it) at one path edits
-    it at both, as setting its attribute in Fiddle would; `_apply` then
-    rebuilds it once, so it stays one object.
+    Only for kinds with `identity`: a Fiddle sub-config (or a torch module)
+    used at two places is one object, so editing it, or inside it, at one path
+    edits it at both, as setting its attribute would; `_apply` then rebuilds
+    it once, so it stays one object. Costs one index of `tree` (cached per root).
     """
+    index = cached_index(tree)
+    if index is None:
+        if not any(_reaches_identity_node(tree, path) for path in targets):
+            return targets  # no index to build: nothing on these paths can be shared
+        index = index_of(tree)
+    shared = index.shared
+    if not shared:
+        return targets
     result = dict(targets)
-    index = None
+    positions, nodes, path_at = index.positions_by_path, index.nodes, index.path_at
     for path, value in targets.items():
-        node = tree
-        for depth in range(len(path) + 1):
-            kind = kind_of(node)
-            if kind is None:
-                break
-            if kind.identity:
-                index = index or index_of(tree)
-                places = index.shared.get(id(node))
-                if places is not None:
-                    rest = path[depth:]
-                    for position in places:
-                        place = index.path_at(position)
-                        if tuple(place) != tuple(path[:depth]):
-                            result.setdefault(KeyPath((*place, *rest)), value)
-            if depth == len(path):
-                break
-            node = _child_or_none(kind, node, path[depth])
-            if node is _UNSET:
+        for depth in range(1, len(path) + 1):
+            position = positions.get(KeyPath(path[:depth]))
+            if position is None:
                 break  # a bad path: `_apply` names it
+            places = shared.get(id(nodes[position]))
+            if places is None:
+                continue
+            rest = path[depth:]
+            for other in places:
+                if other != position:
+                    result.setdefault(KeyPath((*path_at(other), *rest)), value)
     return result
 
 
-def _child_or_none(kind: Any, node: Any, key: Any) -> Any:
-    for child_key, child in kind.children(node):
-        if child_key == key and type(child_key) is type(key):
-            return child
-    return _UNSET
+def _reaches_identity_node(tree: Any, path: KeyPath) -> bool:
+    """True if a node below the root on `path` has a kind with `identity` (might be shared)."""
+    node = tree
+    for key in path:
+        kind = kind_of(node)
+        if kind is None:
+            return False
+        for child_key, child in kind.children(node):
+            if child_key == key and type(child_key) is type(key):
+                node = child
+                break
+        else:
+            return False  # a bad path: `_apply` names it
+        child_kind = kind_of(node)
+        if child_kind is not None and child_kind.identity:
+            return True
+    return False
 
 
 def _apply(node: Any, trie: _Trie, link: Any, memo: dict[int, tuple[Any, dict, Any]]) -> Any:

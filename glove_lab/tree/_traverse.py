@@ -19,7 +19,8 @@ from glove_lab.tree._kinds import kind_of, kind_of_type
 from glove_lab.tree._symbolic import Call, SymbolicFunction
 from glove_lab.tree._tags import tags_of, type_tags
 
-__all__ = ["traverse", "get", "paths", "query", "index_of", "TreeIndex", "PathGlob"]
+__all__ = ["traverse", "get", "paths", "query", "index_of", "cached_index", "TreeIndex",
+           "PathGlob"]
 
 _ROOT = KeyPath()
 MAX_DEPTH = 100_000
@@ -311,6 +312,14 @@ class TreeIndex:
 
 _CACHE: OrderedDict[int, tuple[Any, tuple[int, ...], TreeIndex]] = OrderedDict()
 _CACHE_SIZE = 16
+
+
+def cached_index(tree: Any) -> TreeIndex | None:
+    """The index of a root if one is cached already, else None (nothing is built)."""
+    hit = _CACHE.get(id(tree))
+    if hit is not None and hit[0] is tree and hit[1] == _stamp(tree):
+        return hit[2]
+    return None
 
 
 def index_of(tree: Any) -> TreeIndex:

@@ -215,3 +215,29 @@ def test_session_export_replays_to_an_equal_config_in_a_fresh_interpreter():
         print(config == serialization.load_json({expected!r}), fdl.build(config).encoder.width)
     """)
     assert run_fresh(script) == "True 64"
+
+
+# -- graph and widget ------------------------------------------------------------------------------
+
+
+def test_the_graph_shows_the_callable_by_name_and_a_shared_config_once_per_place():
+    svg = gl.to_svg(make_config())
+    assert "&lt;class" not in svg and "Encoder" in svg and "at 2 places" in svg
+
+
+def test_widget_applies_a_rule_at_one_place_of_a_shared_config_to_the_one_object():
+    from glove_lab.notebook import GloveWidget
+
+    config = make_config()
+    widget = GloveWidget(gl.Session(config, name="config"))
+    widget.send = lambda content, buffers=None: None
+    widget._handle_msg({"content": {"data": {"method": "update", "buffer_paths": [],
+                                             "state": {"selection": ["regularizer"]}}},
+                        "buffers": []})
+    assert widget.inspector["type"] == "Dropout" and "dropout" in widget.inspector["tags"]
+    widget._handle_msg({"content": {"data": {"method": "custom", "content": {
+        "event": "apply", "rule": "test_fdl.dropout_rate", "params": {"p": 0.6},
+        "scope": "selection"}}}, "buffers": []})
+    tree = widget.session.tree
+    assert widget.error == "" and tree.decoder.act is tree.regularizer
+    assert tree.regularizer.p == 0.6 and config.regularizer.p == 0.1

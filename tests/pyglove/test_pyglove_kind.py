@@ -181,3 +181,14 @@ def test_widget_shows_a_pyglove_tree_and_applies_a_rule_to_the_selection():
         "scope": "selection"}}}, "buffers": []})
     assert widget.error == "" and widget.session.tree.blocks[0].layers[1].units == 4
     assert "<svg" in widget.svg
+
+
+def test_json_round_trip_and_a_saved_session_rebuild_pyglove_trees(tmp_path):
+    import json
+
+    tree = gl.rebind(make_net(), {"lr": 0.5})
+    assert pg.eq(gl.from_json(json.loads(json.dumps(gl.to_json(tree)))), tree)
+    session = gl.Session(make_net(), name="net")
+    session.replace("blocks[0].layers[0]", Layer(3))
+    session.save(tmp_path / "net.json")
+    assert pg.eq(gl.Session.load(tmp_path / "net.json", make_net()).tree, session.tree)
