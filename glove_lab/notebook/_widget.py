@@ -152,7 +152,7 @@ class GloveWidget(SessionView, widgets.DOMWidget):
             self.controller.error = f"Unknown front-end event {event!r}"
             self._redraw()
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """The widget view, plus a static `image/svg+xml` of the graph and a text line.
 
         Where no live kernel or no glove_lab front end is there to draw the view
@@ -163,11 +163,13 @@ class GloveWidget(SessionView, widgets.DOMWidget):
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is None:
             return None
-        data = dict(bundle)
+        # ipywidgets returns the data; anywidget-style bases return (data, metadata).
+        data, metadata = (bundle if isinstance(bundle, tuple) else (bundle, None))
+        data = dict(data)
         if self.svg:
             data["image/svg+xml"] = self.svg
         data["text/plain"] = f"glove_lab widget: {self.session.name}"
-        return data
+        return data if metadata is None else (data, metadata)
 
     def view_state(self) -> ViewState:
         """Every synced field, computed from the controller (what `_redraw` pushes)."""
