@@ -21,7 +21,7 @@ from glove_lab.errors import GloveError
 from glove_lab.scale._progress import Progress, choose_progress
 from glove_lab.scale._table import cell, text_table
 from glove_lab.scale._variants import Variant, remember
-from glove_lab.scale._worker import rebuild_and_run, rebuild_and_run_pickled
+from glove_lab.scale._worker import load_result, rebuild_and_run, rebuild_and_run_pickled
 
 __all__ = ["VariantResult", "VariantTable", "run_variants"]
 
@@ -194,6 +194,7 @@ class _Run:
             self.on_result(row)
 
     def report(self, index: int, report: dict[str, Any]) -> None:
+        report = load_result(report)
         self.finish(index, **{k: report.get(k) for k in
                               ("result", "seconds", "error", "worker", "traceback")})
 
@@ -228,7 +229,8 @@ def _run_on(run: _Run, pool: Any, task: Callable[..., dict[str, Any]], fn: Any,
                 try:
                     report = future.result()
                 except BaseException as exc:  # lost worker, cancelled, unpicklable result
-                    run.finish(index, error=f"the executor lost it: {type(exc).__name__}: {exc}")
+                    run.finish(index, error=f"the executor could not run it or send it back: "
+                                            f"{type(exc).__name__}: {exc}")
                 else:
                     run.report(index, report)
         except cf.TimeoutError:

@@ -19,7 +19,8 @@ from typing import Any
 
 from glove_lab.scale._recipe import load_recipe
 
-__all__ = ["rebuild", "rebuild_and_run", "rebuild_and_run_pickled", "seed_everything"]
+__all__ = ["load_result", "rebuild", "rebuild_and_run", "rebuild_and_run_pickled",
+           "seed_everything"]
 
 
 def rebuild(spec: Mapping[str, Any]) -> Any:
@@ -68,19 +69,51 @@ def rebuild_and_run(spec: Mapping[str, Any], fn: Callable[[Any], Any]) -> dict[s
 
 
 def rebuild_and_run_pickled(spec: Mapping[str, Any], fn_bytes: bytes) -> dict[str, Any]:
-    """`rebuild_and_run` with `fn` sent as pickled bytes, loaded here.
+    """`rebuild_and_run` with `fn` and the result as pickled bytes, (un)pickled here.
 
     Loading `fn` inside the task (not while Dask unpacks it) turns a function
-    the worker cannot load (its module missing there) into an error row; Dask
-    itself would retry such a task forever.
+    the worker cannot load (its module missing there) into an error row, and
+    pickling the result here turns a result that cannot travel back (a lock, an
+    open file) into one too: Dask itself would retry or wait on either forever.
     """
+    where = f"{socket.gethostname()}:{os.getpid()}"
     try:
         fn = pickle.loads(fn_bytes)
     except Exception as exc:
         return {"result": None, "seconds": None, "traceback": traceback.format_exc(),
                 "error": f"fn could not be loaded where it ran: {type(exc).__name__}: {exc}",
-                "worker": f"{socket.gethostname()}:{os.getpid()}"}
-    return rebuild_and_run(spec, fn)
+                "worker": where}
+    report = rebuild_and_run(spec, fn)
+    if report["error"] is None:
+        try:
+            report["result"] = _dumps(report["result"])
+            report["pickled"] = True
+        except Exception as exc:
+            report["result"] = None
+            report["error"] = (f"the result cannot be sent back: {type(exc).__name__}: "
+                               f"{exc}")
+            report["traceback"] = traceback.format_exc()
+    return report
+
+
+def load_result(report: dict[str, Any]) -> dict[str, Any]:
+    """A report with its pickled result loaded (an error report if it does not load here)."""
+    if not report.get("pickled"):
+        return report
+    try:
+        result = pickle.loads(report["result"])
+    except Exception as exc:
+        return {**report, "result": None, "traceback": traceback.format_exc(),
+                "error": f"the result could not be loaded here: {type(exc).__name__}: {exc}"}
+    return {**report, "result": result}
+
+
+def _dumps(value: Any) -> bytes:
+    try:
+        import cloudpickle  # with dask: pickles what plain pickle cannot (local classes)
+    except ImportError:
+        return pickle.dumps(value)
+    return cloudpickle.dumps(value)
 
 
 def seed_everything(seed: int) -> None:

@@ -12,7 +12,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 import glove_lab as gl
-from tests.scale.models import IDEAS, explode_on_leaky, train
+from tests.scale.models import IDEAS, explode_on_leaky, lock_of, train
 
 RECIPE = "tests.scale.models:make_net"
 
@@ -142,3 +142,11 @@ def test_an_evaluation_that_cannot_be_loaded_on_the_workers_is_an_error_row(clie
     assert [row.error for row in table] == [
         "fn could not be loaded where it ran: ModuleNotFoundError: No module named "
         "'glove_only_here'"] * 2
+
+
+def test_a_result_that_cannot_travel_back_is_an_error_row(client):
+    # Dask alone would keep such a task pending until the timeout.
+    made = gl.variants(RECIPE, {"dropout": IDEAS["dropout"]})
+    table = gl.run_variants(made, lock_of, client, timeout=120, progress=False)
+    assert [row.error for row in table] == [
+        "the result cannot be sent back: TypeError: cannot pickle '_thread.lock' object"] * 2

@@ -51,5 +51,6 @@ def test_killing_a_worker_mid_run_still_returns_every_row_within_the_timeout():
         if row.ok:  # finished before the kill, or retried on a live worker
             assert row.result == here.results()[row.name]
         else:  # lost for good: the row says so instead of hanging
-            assert row.error.startswith("the executor lost it: KilledWorker"), row.error
+            assert row.error.startswith("the executor could not run it or send it back: "
+                                        "KilledWorker"), row.error
     assert len(table.ok) >= 1
