@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from glove_lab.notebook._controller import Controller, failure_text
-from glove_lab.session import Session
+from glove_lab.session import Session, SessionEvent
 
 __all__ = ["SessionView"]
 
@@ -30,9 +30,9 @@ class SessionView:
         if check is not None:  # a check given to the widget is the session's from now on
             session.set_check(check, check_mode)
         self.session = session
-        self.controller = Controller(session, budget=budget, on_change=on_change)
         self._in_action = False
-        self._unsubscribe = session.subscribe(self._session_changed)
+        self.controller = Controller(session, budget=budget, on_change=on_change,
+                                     on_event=self._session_changed)
 
     def _redraw(self) -> None:
         """Show the controller's current state (each view does this its own way)."""
@@ -73,11 +73,10 @@ class SessionView:
     def _show_error_only(self) -> None:
         """Show `controller.error` alone (the view's last resort)."""
 
-    def _session_changed(self, event: str, session: Session) -> None:
+    def _session_changed(self, event: SessionEvent) -> None:
         # Changes made elsewhere (a magic, another view, code) redraw this view.
         if not self._in_action:
             self._redraw()
 
     def _detach(self) -> None:
-        self._unsubscribe()
         self.controller.close()

@@ -16,7 +16,7 @@ from glove_lab.errors import CheckError, GloveError, PathError
 from glove_lab.notebook._protocol import HistoryEntry, Inspector, NoInspector, RuleForm
 from glove_lab.render import tag_color, to_svg
 from glove_lab.rules import Rule, lookup, rules
-from glove_lab.session import Session
+from glove_lab.session import Session, SessionEvent
 from glove_lab.tree import (
     KeyPath,
     as_path,
@@ -40,16 +40,22 @@ class Controller:
         budget: graph node budget (placeholders beyond it).
         on_change: called with the new tree after every apply/undo/redo
             (the magics use it to rebind the notebook variable).
+        on_event: called with the SessionEvent after the controller has taken
+            it in (selection kept valid, diff base set): the view redraws here,
+            so it never sees a half-updated controller. The controller is the
+            view's one source of session changes.
     """
 
     def __init__(self, session: Session, budget: int = 150,
-                 on_change: Callable[[Any], None] | None = None) -> None:
+                 on_change: Callable[[Any], None] | None = None,
+                 on_event: Callable[[SessionEvent], None] | None = None) -> None:
         if type(budget) is not int or budget < 1:
             raise GloveError(f"the graph budget must be a whole number of nodes >= 1, got "
                              f"{budget!r}")
         self.session = session
         self.budget = budget
         self.on_change = on_change
+        self.on_event = on_event
         # Set when the notebook variable this view wrote to was reassigned (see the magics).
         self.detached = ""
         self.selection: list[str] = []
@@ -62,7 +68,7 @@ class Controller:
         self.rule_errors: dict[str, str] = {}
         self._compare_to: Any = None
         self._drawn: tuple[tuple[Any, ...], str] | None = None  # (what was drawn, its SVG)
-        self._unsubscribe = session.subscribe(self._session_changed)
+        self._unsubscribe = session.on_change(self._session_changed)
 
     def close(self) -> None:
         """Stop listening to the session."""
@@ -308,16 +314,11 @@ class Controller:
             })
         return items
 
-    def _session_changed(self, event: str, session: Session) -> None:
-        roots = session._roots  # noqa: SLF001 - until Session sends typed events (issue 15)
-        cursor = session._cursor  # noqa: SLF001
-        if event in ("apply", "redo"):
-            self._compare_to = roots[cursor - 1]
-        elif event == "undo":  # show what the undo took away
-            self._compare_to = roots[cursor + 1]
-        else:  # rollback: the session is back where it was; nothing to compare
-            self._compare_to = None
-        tree = session.tree
+    def _session_changed(self, event: SessionEvent) -> None:
+        # After apply/redo the graph shows what the step changed; after undo, what the
+        # undo took away; after a rollback the session is back where it was.
+        self._compare_to = None if event.kind == "rollback" else event.before
+        tree = event.session.tree
         kept = []
         for path in self.selection:
             try:
@@ -328,6 +329,8 @@ class Controller:
         self.selection = kept
         if self.on_change is not None:
             self.on_change(tree)
+        if self.on_event is not None:
+            self.on_event(event)
 
 
 def failure_text(exc: BaseException) -> str:

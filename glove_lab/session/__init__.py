@@ -8,9 +8,9 @@ from glove_lab.session._export import (
     needs_patching,
     require_names,
 )
-from glove_lab.session._session import Session, fingerprint
+from glove_lab.session._session import Session, SessionEvent, fingerprint
 from glove_lab.session._step import Step
 
-__all__ = ["CHECK_MODES", "CheckResult", "Session", "Step", "describe_result",
+__all__ = ["CHECK_MODES", "CheckResult", "Session", "SessionEvent", "Step", "describe_result",
            "export_fingerprint", "export_problem", "export_steps", "fingerprint",
            "needs_patching", "require_names", "run_check"]

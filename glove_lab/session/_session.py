@@ -9,8 +9,9 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from glove_lab._version import __version__
 from glove_lab.errors import CheckError, GloveError, SerializationError
@@ -29,9 +30,30 @@ from glove_lab.tree import (
     traverse,
 )
 
-__all__ = ["Session", "fingerprint"]
+__all__ = ["Session", "SessionEvent", "fingerprint"]
 
 Listener = Callable[[str, "Session"], None]
+"""A `subscribe` listener: `listener(kind, session)`."""
+EventListener = Callable[["SessionEvent"], None]
+"""An `on_change` listener: `listener(event)`."""
+EventKind = Literal["apply", "undo", "redo", "rollback"]
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """What changed in a Session: the one thing its views listen to.
+
+    `kind` is "apply", "undo" or "redo", or "rollback" when a later listener
+    raised and the session went back to `after` (the state before the event).
+    `step` is the step applied, undone or redone; `before` and `after` are the
+    roots on either side of the change (what a view compares to show it).
+    """
+
+    kind: EventKind
+    step: Step | None
+    before: Any
+    after: Any
+    session: Session = field(repr=False, compare=False)
 _FORMAT = "glove_lab.session"
 
 
@@ -61,7 +83,7 @@ class Session:
         self._roots: list[Any] = [tree]
         self._steps: list[Step] = []
         self._cursor = 0
-        self._listeners: list[Listener] = []
+        self._listeners: list[EventListener] = []
         self._busy = ""  # what the session is doing; re-entrant calls are refused meanwhile
         self.check: Check | None = None
         self.check_mode = "raise"
@@ -220,6 +242,14 @@ class Session:
         listener raised and the session went back to the state before the
         event (a listener then shows `session.tree` again).
         """
+        return self.on_change(_KindListener(listener, self))
+
+    def on_change(self, listener: EventListener) -> Callable[[], None]:
+        """Call `listener(event)` with a SessionEvent after apply/undo/redo (and rollback).
+
+        Listeners run in the order they were added; a step and every listener's
+        update happen together (see `subscribe`). Returns an unsubscribe.
+        """
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
@@ -303,23 +333,27 @@ class Session:
         steps = [*self._steps[: self._cursor], step]
         self._commit("apply", len(steps), roots, steps)
 
-    def _commit(self, event: str, cursor: int, roots: list[Any] | None = None,
+    def _commit(self, event: EventKind, cursor: int, roots: list[Any] | None = None,
                 steps: list[Step] | None = None) -> None:
         """Move to the new state and tell every listener; a listener that raises undoes it all."""
         saved = (self._roots, self._steps, self._cursor)
+        before = self.tree
         if roots is not None and steps is not None:
             self._roots, self._steps = roots, steps
         self._cursor = cursor
-        told: list[Listener] = []
+        step = self._steps[cursor - 1] if event in ("apply", "redo") else self._steps[cursor]
+        change = SessionEvent(event, step, before, self.tree, self)
+        told: list[EventListener] = []
         for listener in list(self._listeners):
             told.append(listener)
             try:
-                listener(event, self)
+                listener(change)
             except BaseException as exc:
                 self._roots, self._steps, self._cursor = saved
+                undone = SessionEvent("rollback", step, change.after, before, self)
                 for other in told:  # show the restored state again; best effort
                     try:
-                        other("rollback", self)
+                        other(undone)
                     except Exception:
                         continue
                 if isinstance(exc, KeyboardInterrupt):
@@ -332,6 +366,22 @@ class Session:
     def __repr__(self) -> str:
         return (f"<Session {self.name!r}: {len(self.history)} step(s), "
                 f"{len(self.undone)} undone>")
+
+
+class _KindListener:
+    """Adapts a `subscribe` listener, `listener(kind, session)`, to SessionEvents."""
+
+    def __init__(self, listener: Listener, session: Session) -> None:
+        self.listener, self.session = listener, session
+        self.__qualname__ = getattr(listener, "__qualname__", type(listener).__qualname__)
+
+    def __call__(self, event: SessionEvent) -> None:
+        self.listener(event.kind, self.session)
+
+    def __eq__(self, other: object) -> bool:
+        return other is self or other is self.listener
+
+    __hash__ = object.__hash__
 
 
 def _listener_name(listener: Any) -> str:
