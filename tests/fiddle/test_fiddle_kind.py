@@ -241,3 +241,17 @@ def test_widget_applies_a_rule_at_one_place_of_a_shared_config_to_the_one_object
     tree = widget.session.tree
     assert widget.error == "" and tree.decoder.act is tree.regularizer
     assert tree.regularizer.p == 0.6 and config.regularizer.p == 0.1
+
+
+def test_an_arg_factory_is_a_node_whose_arguments_rules_reach_and_code_rebuilds():
+    config = fdl.Partial(Model, encoder=fdl.ArgFactory(Encoder, width=2),
+                         decoder=fdl.ArgFactory(nn.Dropout, p=0.1))
+    assert list(gl.query(config, tag="dropout")) == ["decoder"]
+    new = gl.apply(config, "test_fdl.dropout_rate", p=0.4)
+    assert type(new.decoder) is fdl.ArgFactory and new.decoder.p == 0.4
+    assert config.decoder.p == 0.1
+    first, second = fdl.build(new)(), fdl.build(new)()
+    assert first.decoder.p == 0.4 and first.encoder is not second.encoder  # a new one per call
+    namespace: dict = {}
+    exec(gl.to_code(new), namespace)
+    assert namespace["tree"] == new
