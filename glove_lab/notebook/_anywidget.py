@@ -49,8 +49,7 @@ class GloveAnyWidget(anywidget.AnyWidget, GloveWidget):
         # anywidget adds its traits, then the MRO continues into GloveWidget.__init__.
         super().__init__(session, budget=budget, on_change=on_change, **kwargs)
 
-    def _repr_mimebundle_(  # type: ignore[override] # (data, metadata), as IPython accepts
-            self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """anywidget's bundle (with Colab's metadata), plus the static SVG of the graph.
 
         A front end with no widget support at all shows the picture instead.

@@ -101,3 +101,15 @@ def test_show_with_an_unknown_frontend_is_a_usage_error(shell, clean_env):
     with pytest.raises(UsageError, match="invalid choice: 'vscode'"):
         shell.run_line_magic("glove", "show net --frontend vscode")
     assert not sessions_of(shell)
+
+
+def test_the_es_module_widget_output_carries_the_static_picture_and_anywidgets_metadata():
+    widget = GloveAnyWidget(gl.Session(small_net(), name="net"))
+    try:
+        data, metadata = widget._repr_mimebundle_()
+        assert "application/vnd.jupyter.widget-view+json" in data
+        assert data["image/svg+xml"] == widget.svg and "<svg" in widget.svg
+        assert data["text/plain"] == "glove_lab widget: net"
+        assert isinstance(metadata, dict)
+    finally:
+        widget.close()
