@@ -16,6 +16,7 @@ from glove_lab.tree import (
     Splice,
     as_path,
     check_acyclic,
+    children_of,
     describe_path,
     diff,
     get,
@@ -133,7 +134,7 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
                                     "one application")
                 pending[path] = result
     _check_results(rule, tree, pending, dict(targets))
-    shared = index_of(tree).shared if pending else {}
+    shared = index_of(tree).shared if pending and _may_share(tree, pending) else {}
     if shared:
         pending = _spread_to_aliases(tree, pending)
     _check_overlaps(rule, pending)
@@ -280,6 +281,33 @@ def _outermost(candidates: list[tuple[KeyPath, Any]]) -> list[tuple[KeyPath, Any
         result.append((path, node))
         last = path
     return result
+
+
+def _may_share(tree: Any, pending: dict[KeyPath, Any]) -> bool:
+    """True if an edit goes through a node whose kind keeps sharing (a torch module).
+
+    A few edits are checked along their paths, so a one-leaf step on a plain
+    tree builds no index; many edits come from `select`, which built it.
+    """
+    if len(pending) > 8:
+        return True
+    for path in pending:
+        node = tree
+        for key in (None, *path):
+            if key is not None:
+                node = next((c for k, c in children_of(node)
+                             if k == key and type(k) is type(key)), _MISSING)
+                if node is _MISSING:
+                    break
+            kind = kind_of(node)
+            if kind is None:
+                break
+            if kind.identity:
+                return True
+    return False
+
+
+_MISSING = object()
 
 
 def _spread_to_aliases(tree: Any, pending: dict[KeyPath, Any]) -> dict[KeyPath, Any]:
