@@ -103,9 +103,10 @@ def run_variants(variants: Iterable[Variant] | Variant, fn: Callable[[Any], Any]
     Args:
         variants: what `gl.variants` returned (or any Variants / list of them).
         fn: called with each rebuilt tree; its return value is the row's
-            result. With an executor it must be picklable by that executor
-            (Dask pickles functions defined in a notebook; a process pool needs
-            an importable function).
+            result. With an executor it must be picklable by that executor:
+            for Dask it is pickled by value when its module is not on the
+            workers (a notebook's function works); a process pool needs an
+            importable function.
         executor: None runs in this process, one variant after another; any
             `concurrent.futures.Executor` runs there; a `dask.distributed`
             Client (or `client.get_executor()`) runs on its cluster, prints
@@ -132,9 +133,9 @@ def run_variants(variants: Iterable[Variant] | Variant, fn: Callable[[Any], Any]
         if not isinstance(item, Variant):
             raise GloveError(f"run_variants takes what gl.variants returns; got "
                              f"{type(item).__name__} in the list")
+    client, pool = _pool_for(executor)
     reporter = choose_progress(progress)
     run = _Run(todo, reporter, on_result)
-    client, pool = _pool_for(executor)
     where = None
     task: Callable[..., dict[str, Any]] = rebuild_and_run
     sent_fn: Any = fn
@@ -148,7 +149,11 @@ def run_variants(variants: Iterable[Variant] | Variant, fn: Callable[[Any], Any]
             where += f"; sent {', '.join(shipped)} to the workers"
         # fn goes as bytes the task loads, so a function a worker cannot load is an error
         # row (Dask would retry such a task forever); by value if its module is not there.
-        task, sent_fn = rebuild_and_run_pickled, pickle_function(fn, missing)
+        try:
+            task, sent_fn = rebuild_and_run_pickled, pickle_function(fn, missing)
+        except Exception as exc:
+            raise GloveError(f"fn {getattr(fn, '__qualname__', fn)!r} cannot be sent to the "
+                             f"workers (nothing ran): {type(exc).__name__}: {exc}") from exc
     elif executor is not None:
         where = type(executor).__name__
     if reporter is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+import threading
 import types
 import uuid
 
@@ -150,3 +151,15 @@ def test_a_result_that_cannot_travel_back_is_an_error_row(client):
     table = gl.run_variants(made, lock_of, client, timeout=120, progress=False)
     assert [row.error for row in table] == [
         "the result cannot be sent back: TypeError: cannot pickle '_thread.lock' object"] * 2
+
+
+def test_an_evaluation_that_cannot_be_pickled_is_refused_before_anything_runs(client):
+    made = gl.variants(RECIPE, {"dropout": IDEAS["dropout"]})
+    lock = threading.Lock()
+
+    def holds_a_lock(model):
+        return lock.locked()
+
+    with pytest.raises(gl.GloveError, match=r"cannot be sent to the workers \(nothing ran\): "
+                                            r"TypeError: cannot pickle '_thread.lock'"):
+        gl.run_variants(made, holds_a_lock, client, timeout=120, progress=False)
