@@ -49,12 +49,26 @@ def tag_origins(node: Any, tags: frozenset[str] | set[str]) -> list[tuple[Any, s
     exactly the annotations a rule's matching depends on.
     """
     function = getattr(type(node), "__glove_function_of__", None)
-    targets = [function(node)] if function is not None else list(type(node).__mro__)
+    targets: list[Any] = [function(node)] if function is not None else list(type(node).__mro__)
+    kind = kind_of(node)
+    if kind is not None and kind.tags is not None:
+        # A node kind that reports tags (a Fiddle config carries its callable's) stands
+        # for a class or function among its children: their tags count as its own.
+        for _, child in kind.children(node):
+            if isinstance(child, type):
+                targets += child.__mro__
+            elif callable(child) and kind_of(child) is None:
+                targets.append(child)
     found = []
     for target in targets:
-        for name in sorted(_TAGS.get(target, set()) & set(tags)):
+        try:
+            own = _TAGS.get(target, set())
+        except TypeError:  # an unhashable callable carries no tags
+            continue
+        for name in sorted(own & set(tags)):
             for module in sorted(_ORIGINS.get((target, name), {"__main__"})):
-                found.append((target, name, module))
+                if (target, name, module) not in found:
+                    found.append((target, name, module))
     return found
 
 

@@ -260,3 +260,23 @@ def test_a_rule_module_import_never_rebinds_the_session_variable():
     session = gl.Session([1], name="tests")
     session.apply("fixtures.double_ints")
     assert run_here(session.export(), [1], name="tests") == [2]
+
+
+def test_a_notebook_tag_on_a_class_a_fiddle_config_stands_for_is_carried(notebook):
+    import fiddle as fdl
+
+    from tests.fiddle.models import WideEncoder
+
+    notebook("import glove_lab as gl\n"
+             "from tests.fiddle.models import WideEncoder\n"
+             "gl.tag(WideEncoder, 'nb_wide')\n"
+             "@gl.rule('nb.narrow', on=gl.Match(tag='nb_wide'))\n"
+             "def narrow(config):\n"
+             "    return gl.rebind(config, {'width': 1})\n")
+    session = gl.Session([fdl.Config(WideEncoder, width=8)], name="net")
+    session.apply("nb.narrow")
+    code = session.export()
+    assert "gl.tag(WideEncoder, 'nb_wide')" in code
+    gl.tree.untag(WideEncoder, "nb_wide")  # a kernel where the tagging cell did not run
+    assert gl.eq(run_here(code, [fdl.Config(WideEncoder, width=8)]),
+                 session.tree)
