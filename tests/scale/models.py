@@ -95,3 +95,10 @@ def lock_of(model: nn.Module) -> Any:
     import threading
 
     return threading.Lock()
+
+
+def slow_without_dropout(model: nn.Module) -> dict[str, Any]:
+    """`train`, after a long pause for models without dropout (the base of a dropout idea)."""
+    if not any(isinstance(m, nn.Dropout) for m in model.modules()):
+        time.sleep(4)
+    return train(model)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import signal
 
+import dask
 from distributed import Client, LocalCluster
 
 import glove_lab as gl
-from tests.scale.models import IDEAS, train, train_slowly
+from tests.scale.models import IDEAS, slow_without_dropout, train, train_slowly
 
 RECIPE = "tests.scale.models:make_net"
 
@@ -54,3 +55,31 @@ def test_killing_a_worker_mid_run_still_returns_every_row_within_the_timeout():
             assert row.error.startswith("the executor could not run it or send it back: "
                                         "KilledWorker"), row.error
     assert len(table.ok) >= 1
+
+
+def test_a_task_dask_gives_up_on_is_a_clear_error_row():
+    # With no retries allowed, the task on the killed worker is lost for good: its row says
+    # so (KilledWorker) and the other row is the in-process result.
+    made = gl.variants(RECIPE, {"dropout": IDEAS["dropout"]})
+    here = gl.run_variants(made, train, progress=False)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                         dashboard_address=None) as cluster, Client(cluster) as client:
+        pids = client.run(os.getpid)
+        killed = []
+
+        def kill_the_worker_running_base(row):
+            if killed:  # the second row is base's own
+                return
+            running = client.processing()
+            victim = next(address for address, keys in running.items()
+                          if any("glove-variant-base-" in str(key) for key in keys))
+            os.kill(pids[victim], signal.SIGKILL)
+            killed.append(pids[victim])
+
+        table = gl.run_variants(made, slow_without_dropout, client, timeout=240,
+                                on_result=kill_the_worker_running_base, progress=False)
+    assert len(killed) == 1 and not _alive(killed[0])
+    assert table["dropout"].result == here.results()["dropout"]
+    assert table["base"].error.startswith(
+        "the executor could not run it or send it back: KilledWorker"), table["base"].error
