@@ -19,11 +19,44 @@ export interface IGraphActions {
   focus(): void;
 }
 
+const HEIGHT_KEY = 'glove-lab.graph-height';
+const MIN_ZOOM = 0.05;
+const MAX_ZOOM = 8;
+/** Below this, "fit" is too small to read: a big graph opens at actual size instead. */
+const MIN_FIT = 0.35;
+
+/** The natural size of a graphviz SVG in CSS pixels (its width/height are in pt). */
+export function naturalSize(svg: Element): { width: number; height: number } | null {
+  const px = (value: string | null): number => {
+    const m = /^\s*([\d.]+)\s*(pt|px)?\s*$/.exec(value ?? '');
+    return m ? parseFloat(m[1]) * (m[2] === 'pt' ? 4 / 3 : 1) : NaN;
+  };
+  const width = px(svg.getAttribute('width'));
+  const height = px(svg.getAttribute('height'));
+  return width > 0 && height > 0 ? { width, height } : null;
+}
+
+function readSetting(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeSetting(key: string, value: string): void {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // Storage may be unavailable (private mode): the height is just not kept.
+  }
+}
+
 export class GraphView {
   /** The pane (`.glove-graph`). */
   readonly el: HTMLDivElement;
-  /** The fit/actual-size toggle, placed in the toolbar by the coordinator. */
-  readonly zoomButton: HTMLButtonElement;
+  /** Zoom out / level / zoom in / fit / 100%, placed in the toolbar by the coordinator. */
+  readonly zoomControls: HTMLSpanElement;
 
   constructor(actions: IGraphActions) {
     this._actions = actions;
@@ -37,6 +70,11 @@ export class GraphView {
       'Graph: arrow keys move between parent, children and siblings; Enter selects; Space adds'
     );
     this.el.addEventListener('focus', () => {
+      // Focus from a mouse press is the click's business (moving the view now
+      // would move the node from under the pointer); from Tab, show the cursor.
+      if (this._pressing) {
+        return;
+      }
       if (this._cursor === null || !this._nodes.has(this._cursor)) {
         const selected = this._actions.selection().filter(p => this._nodes.has(p));
         this._setCursor(selected.length ? selected[selected.length - 1] : this._tree.move(null, 'first'));
@@ -46,8 +84,37 @@ export class GraphView {
     this.el.appendChild(this._message);
     this.el.addEventListener('click', this._onClick);
     this.el.addEventListener('mousedown', this._onMouseDown);
-    this.zoomButton = button('glove-zoom', 'Actual size', 'Toggle fit-to-width / actual size');
-    this.zoomButton.addEventListener('click', () => this.toggleZoom());
+    this.zoomControls = h('span', 'glove-zoom-controls');
+    const zoomOut = button('glove-zoom-out', '−', 'Zoom out (Ctrl+wheel or pinch zooms at the pointer)');
+    const zoomIn = button('glove-zoom-in', '+', 'Zoom in (Ctrl+wheel or pinch zooms at the pointer)');
+    const fit = button('glove-zoom-fit-button', 'Fit', 'Fit the whole graph');
+    const actual = button('glove-zoom-actual-button', '100%', 'Actual size');
+    this._zoomLevel = h('span', 'glove-zoom-level', '100%');
+    zoomOut.addEventListener('click', () => this.zoomBy(1 / 1.25));
+    zoomIn.addEventListener('click', () => this.zoomBy(1.25));
+    fit.addEventListener('click', () => this.fit());
+    actual.addEventListener('click', () => this.setZoom(1));
+    this.zoomControls.append(zoomOut, this._zoomLevel, zoomIn, fit, actual);
+
+    this.el.addEventListener('wheel', this._onWheel, { passive: false });
+    this.el.addEventListener('pointerdown', this._onPointerDown);
+    // The pane's height is the user's (drag its bottom edge), remembered.
+    const saved = Number(readSetting(HEIGHT_KEY));
+    if (saved >= 120) {
+      this.el.style.height = `${saved}px`;
+    }
+    if (typeof ResizeObserver !== 'undefined') {
+      this._resize = new ResizeObserver(() => {
+        const height = parseFloat(this.el.style.height);
+        if (height >= 120) {
+          writeSetting(HEIGHT_KEY, String(Math.round(height)));
+        }
+        if (this._mode === 'fit') {
+          this._applyZoom();
+        }
+      });
+      this._resize.observe(this.el);
+    }
   }
 
   /** Show `text` (SVG from the server), replacing the current graph. */
@@ -66,8 +133,7 @@ export class GraphView {
         this._showMessage('The graph could not be displayed (invalid SVG).');
       } else {
         this._message.hidden = true;
-        this._naturalWidth = svg.getAttribute('width');
-        this._naturalHeight = svg.getAttribute('height');
+        this._natural = naturalSize(svg);
         svg.classList.add('glove-svg');
         svg.setAttribute('focusable', 'false');
         for (const g of Array.from(svg.querySelectorAll('g.node'))) {
@@ -86,8 +152,8 @@ export class GraphView {
         }
         this._svg = svg;
         this._tree = new DrawnTree(Array.from(this._nodes.keys()));
-        this._applyZoom();
         this.el.appendChild(svg);
+        this._applyZoom();
         this.markSelection(this._actions.selection());
         if (this._cursor !== null) {
           this._setCursor(this._nodes.has(this._cursor) ? this._cursor : null);
@@ -132,7 +198,7 @@ export class GraphView {
         : { up: 'parent', down: 'child', left: 'previous', right: 'next' };
       move = table[direction];
     }
-    this._setCursor(this._tree.move(this._cursor, move));
+    this._setCursor(this._tree.move(this._cursor, move), true);
   }
 
   /** Enter on the cursor: select it alone, or open it if it is a placeholder. */
@@ -168,7 +234,7 @@ export class GraphView {
     return (this._nodes.get(path) ?? []).some(g => g.classList.contains('glove-collapsed'));
   }
 
-  private _setCursor(path: string | null): void {
+  private _setCursor(path: string | null, scroll = false): void {
     for (const g of Array.from(this.el.querySelectorAll('g.node.glove-cursor'))) {
       g.classList.remove('glove-cursor');
     }
@@ -183,8 +249,10 @@ export class GraphView {
     for (const g of nodes) {
       g.classList.add('glove-cursor');
     }
-    const first = nodes[0] as (Element & { scrollIntoView?: (o: object) => void }) | undefined;
-    first?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    if (scroll) {
+      const first = nodes[0] as (Element & { scrollIntoView?: (o: object) => void }) | undefined;
+      first?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    }
   }
 
   /** True when the graph is drawn left to right (a child sits beside its parent). */
@@ -203,10 +271,80 @@ export class GraphView {
     return false;
   }
 
-  /** Switch between fit-to-width and actual size. */
-  toggleZoom(): void {
-    this._fit = !this._fit;
+  /** The current zoom factor (1: actual size). */
+  get zoom(): number {
+    return this._scale;
+  }
+
+  /** Zoom to `scale` (clamped), keeping the point at (`clientX`, `clientY`) in place. */
+  setZoom(scale: number, clientX?: number, clientY?: number): void {
+    const svg = this._svg;
+    const target = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, scale));
+    this._mode = 'free';
+    if (!svg) {
+      this._scale = target;
+      this._applyZoom();
+      return;
+    }
+    const before = svg.getBoundingClientRect();
+    const pane = this.el.getBoundingClientRect();
+    const x = clientX ?? pane.left + pane.width / 2;
+    const y = clientY ?? pane.top + pane.height / 2;
+    const fx = before.width ? (x - before.left) / before.width : 0;
+    const fy = before.height ? (y - before.top) / before.height : 0;
+    this._scale = target;
     this._applyZoom();
+    const after = svg.getBoundingClientRect();
+    this.el.scrollLeft += after.left + fx * after.width - x;
+    this.el.scrollTop += after.top + fy * after.height - y;
+  }
+
+  /** Zoom in (`factor` > 1) or out around the pane's centre. */
+  zoomBy(factor: number): void {
+    this.setZoom(this._scale * factor);
+  }
+
+  /** Fit the whole graph in the pane (never beyond actual size). */
+  fit(): void {
+    this._mode = 'fit';
+    this._applyZoom();
+  }
+
+  private _applyZoom(): void {
+    const svg = this._svg;
+    this.el.classList.toggle('glove-zoom-fit', this._mode === 'fit');
+    if (svg && this._natural) {
+      const { width, height } = this._natural;
+      if (this._mode === 'fit' && this.el.clientWidth > 0) {
+        const room = {
+          width: Math.max(40, this.el.clientWidth - 8),
+          height: Math.max(40, this.el.clientHeight - 8)
+        };
+        this._scale = Math.min(1, room.width / width, room.height / height);
+        if (!this._opened) {
+          this._opened = true;
+          if (this._scale < MIN_FIT) {
+            // Too big to fit legibly: open at actual size, showing the root.
+            this._mode = 'free';
+            this._scale = 1;
+            window.requestAnimationFrame(() => this._showRoot());
+          }
+        }
+      }
+      svg.style.width = `${width * this._scale}px`;
+      svg.style.height = `${height * this._scale}px`;
+      svg.style.maxWidth = 'none';
+    }
+    this._zoomLevel.textContent = `${Math.round(this._scale * 100)}%`;
+    this.el.setAttribute('data-zoom', this._scale.toFixed(3));
+  }
+
+  private _showRoot(): void {
+    const root = this._tree.move(null, 'first');
+    const g = root === null ? undefined : this._nodes.get(root)?.[0];
+    if (g) {
+      this._scrollTo(g);
+    }
   }
 
   private _showMessage(text: string): void {
@@ -214,28 +352,66 @@ export class GraphView {
     this._message.hidden = false;
   }
 
-  private _applyZoom(): void {
-    const svg = this._svg;
-    this.el.classList.toggle('glove-zoom-fit', this._fit);
-    this.el.classList.toggle('glove-zoom-actual', !this._fit);
-    this.zoomButton.textContent = this._fit ? 'Actual size' : 'Fit width';
-    this.zoomButton.setAttribute('aria-pressed', String(!this._fit));
-    if (!svg) {
+  private _scrollTo(g: Element): void {
+    const box = g.getBoundingClientRect();
+    const pane = this.el.getBoundingClientRect();
+    this.el.scrollLeft += box.left + box.width / 2 - (pane.left + pane.width / 2);
+    this.el.scrollTop += box.top - pane.top - 16;
+  }
+
+  private _onWheel = (event: WheelEvent): void => {
+    // Ctrl/Cmd + wheel, and a trackpad pinch (which the browser reports as
+    // Ctrl + wheel), zoom at the pointer; a plain wheel scrolls as usual.
+    if (!(event.ctrlKey || event.metaKey) || !this._svg) {
       return;
     }
-    // The width/height attributes (in pt) give the natural size; CSS scales
-    // the SVG down to the container's width in "fit" mode.
-    if (this._naturalWidth) {
-      svg.style.width = this._naturalWidth;
+    event.preventDefault();
+    const delta = event.deltaMode === 1 ? event.deltaY * 16 : event.deltaY;
+    this.setZoom(this._scale * Math.exp(-delta * 0.002), event.clientX, event.clientY);
+  };
+
+  private _onPointerDown = (event: PointerEvent): void => {
+    this._pressing = true;
+    const released = (): void => {
+      window.removeEventListener('pointerup', released, true);
+      window.setTimeout(() => (this._pressing = false), 0);
+    };
+    window.addEventListener('pointerup', released, true);
+    if (event.button !== 0 || !this._svg || event.shiftKey || event.ctrlKey || event.metaKey) {
+      return;
     }
-    if (this._fit) {
-      svg.style.maxWidth = '100%';
-      svg.style.height = 'auto';
-    } else {
-      svg.style.maxWidth = 'none';
-      svg.style.height = this._naturalHeight ?? 'auto';
-    }
-  }
+    const start = {
+      x: event.clientX,
+      y: event.clientY,
+      left: this.el.scrollLeft,
+      top: this.el.scrollTop
+    };
+    let panning = false;
+    const move = (e: PointerEvent): void => {
+      const dx = e.clientX - start.x;
+      const dy = e.clientY - start.y;
+      if (!panning && Math.abs(dx) + Math.abs(dy) > 4) {
+        panning = true;
+        this.el.classList.add('glove-panning');
+      }
+      if (panning) {
+        this.el.scrollLeft = start.left - dx;
+        this.el.scrollTop = start.top - dy;
+      }
+    };
+    const up = (): void => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+      if (panning) {
+        this.el.classList.remove('glove-panning');
+        // The click that ends a drag selects nothing.
+        this._suppressClick = true;
+        window.setTimeout(() => (this._suppressClick = false), 0);
+      }
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
 
   private _onMouseDown = (event: MouseEvent): void => {
     // A shift-click inside a notebook output would otherwise extend the
@@ -247,7 +423,8 @@ export class GraphView {
   };
 
   private _onClick = (event: MouseEvent): void => {
-    if (event.button !== 0) {
+    if (event.button !== 0 || this._suppressClick) {
+      this._suppressClick = false;
       return;
     }
     const target = event.target as Element | null;
@@ -284,7 +461,12 @@ export class GraphView {
   private _tree = new DrawnTree([]);
   private _cursor: string | null = null;
   private _renderId = 0;
-  private _fit = true;
-  private _naturalWidth: string | null = null;
-  private _naturalHeight: string | null = null;
+  private _mode: 'fit' | 'free' = 'fit';
+  private _scale = 1;
+  private _natural: { width: number; height: number } | null = null;
+  private _zoomLevel: HTMLSpanElement;
+  private _suppressClick = false;
+  private _opened = false;
+  private _pressing = false;
+  private _resize: ResizeObserver | null = null;
 }

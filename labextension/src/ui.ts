@@ -140,7 +140,7 @@ export class GloveUI {
       this._undoButton,
       this._redoButton,
       exportButton,
-      this._graph.zoomButton,
+      this._graph.zoomControls,
       saveButton
     );
 
