@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from glove_lab.render import _style as style
 from glove_lab.render._address import dot_name, dot_string, edge_id, svg_id, xml_safe
 from glove_lab.render._graph import GraphModel, GraphNode, Row
+from glove_lab.tree import shorten
 
 if TYPE_CHECKING:
     import graphviz
@@ -181,7 +182,7 @@ def _row(row: Row) -> str:
 def _tags(tags: tuple[str, ...]) -> str:
     chips = []
     for tag in tags[:MAX_TAGS_SHOWN]:
-        name = tag if len(tag) <= TAG_LIMIT else tag[: TAG_LIMIT - 1] + "…"
+        name = shorten(tag, TAG_LIMIT)
         chips.append(f'<FONT COLOR="{style.tag_color(tag)}">●</FONT> {html_text(name)}')
     if len(tags) > MAX_TAGS_SHOWN:
         chips.append(f"+{len(tags) - MAX_TAGS_SHOWN}")
@@ -209,7 +210,7 @@ def _legend(model: GraphModel) -> str:
 
 
 def _chip(color: str, name: str) -> str:
-    shown = name if len(name) <= TAG_LIMIT else name[: TAG_LIMIT - 1] + "…"
+    shown = shorten(name, TAG_LIMIT)
     return (f'<TD BGCOLOR="{style.tint(color, 0.8)}" BORDER="1" COLOR="{color}">'
             f'<FONT POINT-SIZE="8">{html_text(shown)}</FONT></TD>')
 

@@ -33,6 +33,7 @@ from glove_lab.tree import (
     index_of,
     kind_of,
     safe_repr,
+    shorten,
     tags_of,
 )
 
@@ -647,7 +648,7 @@ def _name(node: Any) -> str:
         text = type(node).__name__
     if not isinstance(text, str):
         text = type(node).__name__
-    return _shorten(text, NAME_LIMIT)
+    return shorten(text, NAME_LIMIT)
 
 
 def _key_text(key: Any) -> str:
@@ -655,7 +656,7 @@ def _key_text(key: Any) -> str:
         text = str(KeyPath((key,)))
     except Exception:
         text = f"[<{type(key).__name__}>]"
-    return _shorten(text, VALUE_LIMIT)
+    return shorten(text, VALUE_LIMIT)
 
 
 def _value_text(value: Any, limit: int = VALUE_LIMIT) -> str:
@@ -673,8 +674,6 @@ def _value_text(value: Any, limit: int = VALUE_LIMIT) -> str:
         text = getattr(value, "__qualname__", None) or cls.__name__
     else:
         text = safe_repr(value)
-    return _shorten(" ".join(text.split()), limit)
+    return shorten(" ".join(text.split()), limit)
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

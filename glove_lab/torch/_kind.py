@@ -278,7 +278,7 @@ def _resolve_module(cls: type) -> NodeKind | None:
 
 
 def _register() -> None:
-    register_resolver(_resolve_module)
+    register_resolver(_resolve_module, identity=True)
     for cls in _CONTAINERS:
         register_type(cls, f"torch.nn.{cls.__name__}")
     if registered_kind(OrderedDict) is None:

@@ -19,6 +19,7 @@ from glove_lab.tree._keypath import (
     as_path,
     describe_path,
     display_path,
+    shorten,
 )
 from glove_lab.tree._kinds import (
     NodeKind,
@@ -52,7 +53,7 @@ from glove_lab.tree._tags import (
 from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, query, traverse
 
 __all__ = [
-    "ROOT_TEXT", "ChangeKind", "display_path",
+    "ROOT_TEXT", "ChangeKind", "display_path", "shorten",
     "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
     "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "check_acyclic",
     "children_of", "declared_tags",

@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from glove_lab.tree._keypath import shorten
 from glove_lab.tree._kinds import kind_of
 from glove_lab.tree._symbolic import Call
 
@@ -28,7 +29,7 @@ def format(tree: Any, width: int = 88, max_string: int = 80) -> str:
 def short_repr(value: Any, limit: int = 120) -> str:
     """One-line text of a value, cut at `limit` characters."""
     text = layout(_format_doc(value, 40), width=10**9)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return shorten(text, limit, "...")
 
 
 def layout(doc: Doc, width: int = 88, indent: int = 0) -> str:
@@ -126,6 +127,4 @@ def _big_int_text(value: int) -> str:
 
 def _leaf_text(value: Any, max_string: int) -> str:
     text = safe_repr(value)
-    if len(text) > max_string:
-        text = text[: max_string - 3] + "..."
-    return text
+    return shorten(text, max_string, "...")

@@ -22,7 +22,7 @@ from typing import Any
 from glove_lab.errors import PathError
 
 __all__ = [
-    "ROOT_TEXT", "KeyPath", "PathLike", "as_path", "describe_path", "display_path",
+    "ROOT_TEXT", "KeyPath", "PathLike", "as_path", "describe_path", "display_path", "shorten",
 ]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -121,12 +121,23 @@ def display_path(path: KeyPath | str) -> str:
     return str(path) or ROOT_TEXT
 
 
+def shorten(text: str, limit: int, marker: str = "…") -> str:
+    """`text` cut to at most `limit` characters, ending in `marker` when cut.
+
+    The one truncation rule of glove_lab: the graph, the inspector, messages and
+    summaries all cut text with it (messages pass `marker="..."`, plain ASCII).
+    """
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - len(marker), 0)] + marker
+
+
 def describe_path(path: KeyPath) -> str:
     """How a message names a node: its quoted path text (cut at 200), or `the root ($)`."""
     if not path:
         return f"the root ({ROOT_TEXT})"
     text = str(path)
-    return repr(text if len(text) <= 200 else text[:197] + "...")
+    return repr(shorten(text, 200, "..."))
 
 
 _NAME_TEXT: dict[str, str] = {}

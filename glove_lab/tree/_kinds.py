@@ -127,7 +127,10 @@ def kind_of_type(cls: type) -> NodeKind | None:
 
 
 def identity_kinds_seen() -> bool:
-    """True once a kind with `identity` has been used: edits then look for shared places."""
+    """True once a kind with `identity` may exist: edits then look for shared places.
+
+    Set when such a kind is registered (or a resolver that may return one), and
+    when a resolver first returns one."""
     return _IDENTITY_SEEN[0]
 
 
@@ -140,7 +143,8 @@ def children_of(value: Any) -> list[tuple[Any, Any]]:
     return list(kind.children(value)) if kind is not None else []
 
 
-def register_resolver(resolver: Callable[[type], NodeKind | None]) -> None:
+def register_resolver(resolver: Callable[[type], NodeKind | None],
+                      identity: bool = False) -> None:
     """Add a fallback that decides the kind of a whole family of types.
 
     For adapters whose types are too many or too open to register one by one
@@ -148,9 +152,12 @@ def register_resolver(resolver: Callable[[type], NodeKind | None]) -> None:
     returns a NodeKind for `cls` or None to pass. Exact registrations win over
     resolvers; resolvers are asked in the order they were added, before the
     registered bases of `cls`. Results are cached per class (see
-    `invalidate_kinds`).
+    `invalidate_kinds`). Pass `identity=True` if it may return kinds with
+    `identity` (edits then look for shared places from the very first one).
     """
     _RESOLVERS.append(resolver)
+    if identity:
+        _IDENTITY_SEEN[0] = True
     _RESOLVED.clear()
 
 
@@ -176,6 +183,8 @@ add_resolver = register_resolver  # the name used inside glove_lab.tree
 
 
 def _add(kind: NodeKind) -> None:
+    if kind.identity:  # known at registration: no edit may run before the flag is up
+        _IDENTITY_SEEN[0] = True
     _EXACT[kind.type] = kind
     if kind.subclasses:
         _BY_BASE[:] = [k for k in _BY_BASE if k.type is not kind.type]

@@ -120,3 +120,28 @@ def test_without_identity_an_edit_changes_only_the_path_it_names():
     block = Block(Conv(8), Act())
     new = gl.rebind([block, block], {"[0].conv.channels": 4})
     assert new[1] is block and new[0].conv.channels == 4
+
+
+FIRST_EDIT = """
+import torch
+import glove_lab as gl
+import glove_lab.torch
+shared = torch.nn.Linear(2, 2)
+model = torch.nn.Sequential(shared, torch.nn.ReLU(), shared)
+patched = gl.rebind(model, {"[0].out_features": 3})  # the process's very first edit
+print(patched[0] is patched[2], patched[2].out_features)
+"""
+
+
+def test_the_first_edit_in_a_fresh_process_keeps_a_shared_module_shared():
+    """Regression: the 'identity kinds seen' flag was raised only by a lookup, so an edit
+    made before any traversal split a shared module (a silent wrong model)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", FIRST_EDIT], capture_output=True, text=True,
+                            cwd=repo, env={**__import__("os").environ, "PYTHONPATH": str(repo)},
+                            check=True, timeout=120)
+    assert result.stdout.split() == ["True", "3"]
