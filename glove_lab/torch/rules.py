@@ -71,19 +71,29 @@ class LayerMatch(Match):
     Subclasses with extra behaviour (timm's `BatchNormAct2d`, ConvNeXt's
     channels-first `LayerNorm2d`) are left alone and reported (`subclasses=
     "plain"`), and so is a place whose ancestors read an attribute of the
-    layer the replacement lacks (`ViTModel` reads `...projection.weight.dtype`).
+    layer the replacement lacks (`ViTModel` reads `...projection.weight.dtype`),
+    and, for a rule that replaces the layer rather than wrapping it (`wraps`),
+    a layer with hooks registered on it (they would not run any more).
     """
 
     def __init__(self, *, replacement: Callable[[], nn.Module], tag: str | None = None,
                  type: Any = None, where: Callable[[Any], bool] | None = None,
-                 subclasses: Any = "plain") -> None:
+                 subclasses: Any = "plain", wraps: bool = False) -> None:
         super().__init__(tag=tag, type=type, where=where, subclasses=subclasses)
         self._make = replacement
         self._prototype: nn.Module | None = None
+        self._wraps = wraps
 
     def decide(self, tree: Any, path: KeyPath, node: Any) -> Verdict:
         verdict = super().decide(tree, path, node)
-        if verdict is not True or tree is None or not path:
+        if verdict is not True:
+            return verdict
+        if not self._wraps:
+            hooks = _hook_count(node)
+            if hooks:
+                return (f"{hooks} hook{'s' if hooks != 1 else ''} registered on it would not "
+                        "run on the replacement")
+        if tree is None or not path:
             return verdict
         return missing_reads(tree, path, self._has, type(self._replacement()).__name__) or True
 
@@ -94,6 +104,12 @@ class LayerMatch(Match):
 
     def _has(self, attribute: str) -> bool:
         return hasattr(self._replacement(), attribute)
+
+
+def _hook_count(module: nn.Module) -> int:
+    """Forward and backward hooks registered on this module object (not global ones)."""
+    return sum(len(getattr(module, name, None) or ()) for name in (
+        "_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks"))
 
 
 @rule("torch.bn_to_gn", on=LayerMatch(type=_BATCH_NORMS, replacement=lambda: nn.GroupNorm(1, 1)))
@@ -150,7 +166,8 @@ def depthwise_separable(node: nn.Conv2d) -> nn.Sequential:
 
 
 @rule("torch.add_dropout",
-      on=LayerMatch(tag="nonlinearity", where=_elementwise, replacement=nn.Sequential))
+      on=LayerMatch(tag="nonlinearity", where=_elementwise, replacement=nn.Sequential,
+                    wraps=True))
 def add_dropout(node: nn.Module, p: float = 0.1) -> nn.Sequential:
     """Follow an activation by dropout: it becomes `Sequential(activation, Dropout(p))`."""
     if not 0.0 <= p < 1.0:
@@ -176,7 +193,7 @@ class _ShapePreservingBlock(LayerMatch):
     """Modules `preserves_shape` accepts, except the internals of a layer (MHA's out_proj)."""
 
     def __init__(self) -> None:
-        super().__init__(type=nn.Module, subclasses=True,
+        super().__init__(type=nn.Module, subclasses=True, wraps=True,
                          where=lambda m: not isinstance(m, Residual) and preserves_shape(m),
                          replacement=lambda: Residual(nn.Identity()))
 

@@ -149,3 +149,23 @@ def test_depthwise_separable_refuses_a_conv_whose_weight_an_ancestor_reads():
         r.name for r in gl.rules(model, at="patch_embeddings.projection")}
     assert model(IMAGE).shape == (2, 3)
 
+
+
+
+def test_a_layer_with_hooks_is_left_alone_by_a_rule_that_would_replace_it():
+    model = cnn()
+    seen = []
+
+    def hook(module, args, output):
+        seen.append(type(module).__name__)
+
+    model.stage1[3].register_forward_hook(hook)  # a BatchNorm2d
+    model.stage1[4].register_forward_hook(hook)  # a ReLU
+    session = gl.Session(model, check=lambda m: m(IMAGE))
+    with pytest.raises(gl.NoMatchError, match="1 hook registered on it would not run"):
+        session.apply("torch.bn_to_gn", at="stage1.3")
+    assert "torch.swap_activation" not in {r.name for r in gl.rules(model, at="stage1.4")}
+    session.apply("torch.add_dropout", at="stage1.4")  # wrapping keeps the layer and its hook
+    seen.clear()
+    session.tree(IMAGE)
+    assert seen == ["BatchNorm2d", "ReLU"]
