@@ -13,7 +13,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from glove_lab.errors import CheckError, GloveError, PathError
-from glove_lab.notebook._protocol import HistoryEntry, Inspector, NoInspector, RuleForm
+from glove_lab.notebook._protocol import (
+    HistoryEntry,
+    Inspector,
+    NoInspector,
+    RuleForm,
+    SearchMatch,
+)
 from glove_lab.render import tag_color, to_svg
 from glove_lab.rules import Rule, lookup, rules
 from glove_lab.session import Session, SessionEvent
@@ -27,6 +33,7 @@ from glove_lab.tree import (
     kind_of,
     short_repr,
     tags_of,
+    traverse,
 )
 
 __all__ = ["Controller", "failure_text"]
@@ -67,6 +74,7 @@ class Controller:
         # Per rule name, why its last application was refused by the session's check.
         self.rule_errors: dict[str, str] = {}
         self._compare_to: Any = None
+        self.matches: list[SearchMatch] = []
         self._drawn: tuple[tuple[Any, ...], str] | None = None  # (what was drawn, its SVG)
         self._unsubscribe = session.on_change(self._session_changed)
 
@@ -204,6 +212,44 @@ class Controller:
         self.error = ""
         self.status = f"Set {key} = {value!r} at {display_path(path)}: {step.summary()}"
         return True
+
+    def search(self, query: str, limit: int = 200) -> list[SearchMatch]:
+        """Nodes whose path or type contains `query` (case-insensitive), leaves whose
+        value text contains it or whose whole path it is, or, for `#tag`, nodes that carry
+        the tag; in traversal order, at most `limit`.
+
+        Kept as `matches` (the widget lists them; selecting them reveals collapsed
+        ones). An empty query clears the matches.
+        """
+        text = query.strip()
+        self.matches = []
+        if not text:
+            return self.matches
+        tag = text[1:].lower() if text.startswith("#") else None
+        needle = text.lower()
+        for path, node in traverse(self.session.tree):
+            kind = kind_of(node)
+            type_name = display_name(node, kind.label if kind else None)
+            where = str(path)
+            if tag is not None:
+                found = tag in {t.lower() for t in tags_of(node)}
+                why = f"#{tag}"
+            elif where.lower() == needle or (kind is not None and needle in where.lower()):
+                found, why = True, "path"  # a leaf only by its whole path
+            elif kind is not None and needle in type_name.lower():
+                found, why = True, "type"
+            elif kind is None and needle in short_repr(node, 200).lower():
+                found, why = True, "value"
+            else:
+                found = False
+            if found:
+                self.matches.append({"path": where, "type": type_name, "why": why})
+                if len(self.matches) >= limit:
+                    break
+        n = len(self.matches)
+        self.status = (f"{n}{'+' if n >= limit else ''} match{'es' if n != 1 else ''} "
+                       f"for {text!r}")
+        return self.matches
 
     def dismiss_error(self) -> None:
         """Clear the error message."""

@@ -16,7 +16,8 @@ __all__ = [
     "ApplyMessage", "ApplyScope", "CellInsertedMessage", "DismissErrorMessage",
     "ExpandMessage", "ExportMessage", "FormKind", "FormValue", "FrontEndMessage",
     "HistoryEntry", "InsertCellMessage", "Inspector", "KernelMessage", "ParamForm",
-    "RedoMessage", "RuleForm", "SetMessage", "UndoMessage", "ViewState",
+    "RedoMessage", "RuleForm", "SearchMatch", "SearchMessage", "SetMessage", "UndoMessage",
+    "ViewState",
 ]
 
 ApplyScope = Literal["selection", "everywhere"]
@@ -50,6 +51,14 @@ class HistoryEntry(TypedDict):
     check_error: str  # set when the step was kept although its check failed (mode "warn")
 
 
+class SearchMatch(TypedDict):
+    """One node a search found: its path, type and what matched."""
+
+    path: str
+    type: str
+    why: str
+
+
 class NoInspector(TypedDict):
     """The `inspector` trait when nothing is inspected: `{}`."""
 
@@ -68,6 +77,7 @@ class ViewState(TypedDict):
     status: str
     title: str
     busy: bool
+    matches: list[SearchMatch]
 
 
 # -- messages from the front end -------------------------------------------------------------
@@ -94,6 +104,13 @@ class SetMessage(TypedDict):
     path: str
     key: str
     value: str
+
+
+class SearchMessage(TypedDict):
+    """Find nodes by path, type, `#tag` or value text (the `matches` trait answers)."""
+
+    event: Literal["search"]
+    query: str
 
 
 class UndoMessage(TypedDict):
@@ -126,8 +143,8 @@ class CellInsertedMessage(TypedDict):
     event: Literal["cell_inserted"]
 
 
-FrontEndMessage = (ExpandMessage | ApplyMessage | SetMessage | UndoMessage | RedoMessage
-                   | ExportMessage | DismissErrorMessage | CellInsertedMessage)
+FrontEndMessage = (ExpandMessage | ApplyMessage | SetMessage | SearchMessage | UndoMessage
+                   | RedoMessage | ExportMessage | DismissErrorMessage | CellInsertedMessage)
 """A message the front end sends to the kernel."""
 
 

@@ -58,6 +58,7 @@ class GloveWidget(SessionView, widgets.DOMWidget):
     status = traitlets.Unicode("").tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     busy = traitlets.Bool(False).tag(sync=True)
+    matches = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     def __init__(self, session: Session | Any, budget: int = 150,
                  on_change: Callable[[Any], None] | None = None,
@@ -140,6 +141,9 @@ class GloveWidget(SessionView, widgets.DOMWidget):
             self._run(lambda: self.controller.set_value(
                 str(content.get("path", "")), str(content.get("key", "")),
                 str(content.get("value", ""))))
+        elif event == "search":
+            self.controller.search(str(content.get("query", "")))
+            self._redraw()
         elif event == "expand":
             self._run(lambda: self.controller.expand(content.get("path", "")))
         elif event == "dismiss_error":
@@ -180,7 +184,7 @@ class GloveWidget(SessionView, widgets.DOMWidget):
                 "error": c.error,
                 "status": f"{c.detached} · {c.status}" if c.detached else c.status,
                 "title": f"glove_lab · {c.session.name}" + (" (detached)" if c.detached else ""),
-                "busy": self.busy}
+                "busy": self.busy, "matches": list(c.matches)}
 
     def _redraw(self) -> None:
         state = cast("dict[str, Any]", self.view_state())
@@ -188,7 +192,7 @@ class GloveWidget(SessionView, widgets.DOMWidget):
         try:
             with self.hold_sync():
                 for name in ("selection", "svg", "inspector", "palette", "history", "can_undo",
-                             "can_redo", "error", "status", "title"):
+                             "can_redo", "error", "status", "title", "matches"):
                     setattr(self, name, state[name])
         finally:
             self._syncing = False

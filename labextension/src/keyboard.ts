@@ -18,6 +18,7 @@ export interface IKeyPress {
  * Where a key was pressed:
  * - `edit`: an inspector value field (Enter sets the value);
  * - `input`: another one-line text field (Enter applies the chosen rule);
+ * - `search`: the search box (Enter searches);
  * - `text`: any other text control (textarea, select, contenteditable);
  * - `button`: a button, link, checkbox or radio (keeps its default action);
  * - `graph`: the graph pane (arrow keys move through the nodes);
@@ -28,7 +29,7 @@ export interface IKeyPress {
  * `data-lm-suppress-shortcuts`), so only modifier shortcuts and keys that act
  * on the focused part are used: a plain letter never does anything.
  */
-export type KeyTarget = 'edit' | 'input' | 'text' | 'button' | 'graph' | 'root';
+export type KeyTarget = 'edit' | 'input' | 'search' | 'text' | 'button' | 'graph' | 'root';
 
 /** What a key press does. */
 export type KeyAction =
@@ -47,7 +48,9 @@ export type KeyAction =
   | 'nav-right'
   | 'nav-first'
   | 'open'
-  | 'toggle';
+  | 'toggle'
+  | 'search'
+  | 'find';
 
 /** The action of a key press at `target`, or null when the widget does not handle it. */
 export function keyAction(key: IKeyPress, target: KeyTarget): KeyAction | null {
@@ -55,6 +58,12 @@ export function keyAction(key: IKeyPress, target: KeyTarget): KeyAction | null {
   const plain = !mod && !key.shiftKey && !key.altKey;
   const name = key.key.length === 1 ? key.key.toLowerCase() : key.key;
 
+  if (target === 'search') {
+    if (key.key === 'Enter' && !key.isComposing) {
+      return 'search';
+    }
+    return key.key === 'Escape' ? 'leave-field' : null;
+  }
   if (target === 'edit' || target === 'input' || target === 'text') {
     if (key.key === 'Enter' && target === 'edit' && !key.isComposing) {
       return 'commit-edit';
@@ -96,6 +105,9 @@ export function keyAction(key: IKeyPress, target: KeyTarget): KeyAction | null {
   if (mod && !key.altKey && !key.shiftKey && name === 'e') {
     return 'export';
   }
+  if (mod && !key.altKey && !key.shiftKey && name === 'f') {
+    return 'find';
+  }
   if (key.key === 'Escape' && !mod && !key.altKey) {
     return 'clear-selection';
   }
@@ -123,7 +135,8 @@ export function forwardsToJupyter(key: IKeyPress, target: KeyTarget): boolean {
   if (['Control', 'Meta', 'Shift', 'Alt'].includes(key.key)) {
     return false;
   }
-  const textual = target === 'edit' || target === 'input' || target === 'text';
+  const textual =
+    target === 'edit' || target === 'input' || target === 'search' || target === 'text';
   return !(textual && TEXT_EDITING.has(key.key.toLowerCase()));
 }
 
@@ -139,6 +152,9 @@ export function classifyTarget(el: Element, root: Element): KeyTarget {
     const type = ((el as HTMLInputElement).type || 'text').toLowerCase();
     if (NOT_TEXT_INPUTS.includes(type)) {
       return 'button';
+    }
+    if (el.classList.contains('glove-search')) {
+      return 'search';
     }
     return el.classList.contains('glove-edit') ? 'edit' : 'input';
   }

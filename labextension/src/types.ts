@@ -50,6 +50,13 @@ export interface IHistoryEntry {
   check_error: string;
 }
 
+/** One node a search found: its path, type and what matched. */
+export interface ISearchMatch {
+  path: string;
+  type: string;
+  why: string;
+}
+
 /** The `inspector` trait when nothing is inspected: `{}`. */
 export type INoInspector = Record<string, never>;
 
@@ -66,6 +73,7 @@ export interface IViewState {
   status: string;
   title: string;
   busy: boolean;
+  matches: ISearchMatch[];
 }
 
 export type ApplyScope = 'selection' | 'everywhere';
@@ -75,6 +83,7 @@ export type FrontEndMessage =
   | { event: 'expand'; path: string }
   | { event: 'apply'; rule: string; params: Record<string, FormValue>; scope: ApplyScope }
   | { event: 'set'; path: string; key: string; value: string }
+  | { event: 'search'; query: string }
   | { event: 'undo' }
   | { event: 'redo' }
   | { event: 'export' }

@@ -16,6 +16,7 @@ import { HistoryView } from './history';
 import { InspectorView } from './inspector';
 import { classifyTarget, forwardsToJupyter, KeyAction, keyAction } from './keyboard';
 import { PaletteView } from './palette';
+import { SearchView } from './search';
 import { staticSvg } from './svg';
 import { IGloveHost, IViewState, FrontEndMessage } from './types';
 
@@ -44,6 +45,10 @@ export class GloveUI {
       focus
     });
     this._history = new HistoryView();
+    this._search = new SearchView({
+      search: query => this._send({ event: 'search', query }),
+      select: paths => this._setSelection(paths)
+    });
     this.root = this._build();
     container.appendChild(this.root);
 
@@ -52,6 +57,7 @@ export class GloveUI {
     this._listen('inspector', () => this._inspector.render(host.get('inspector')));
     this._listen('palette', () => this._palette.render(host.get('palette')));
     this._listen('history', () => this._history.render(host.get('history')));
+    this._listen('matches', () => this._search.render(host.get('matches')));
     this._listen('can_undo', () => this._renderToolbar());
     this._listen('can_redo', () => this._renderToolbar());
     this._listen('error', () => this._renderError());
@@ -72,6 +78,7 @@ export class GloveUI {
     this._inspector.render(host.get('inspector'));
     this._palette.render(host.get('palette'));
     this._history.render(host.get('history'));
+    this._search.render(host.get('matches'));
   }
 
   /** Stop listening; remove the DOM. */
@@ -181,7 +188,7 @@ export class GloveUI {
     side.append(this._inspector.el, this._palette.el, this._history.el);
     body.append(this._graph.el, side);
 
-    root.append(header, this._error, this._codeBox, body);
+    root.append(header, this._search.el, this._error, this._codeBox, body);
     return root;
   }
 
@@ -329,6 +336,13 @@ export class GloveUI {
       case 'nav-first':
         this._graph.navigate(action.slice(4) as 'up' | 'down' | 'left' | 'right' | 'first');
         break;
+      case 'search':
+        this._search.submit();
+        break;
+      case 'find':
+        focusQuietly(this._search.input);
+        this._search.input.select();
+        break;
       case 'open':
         this._graph.openCursor();
         break;
@@ -399,6 +413,7 @@ export class GloveUI {
   private _inspector: InspectorView;
   private _palette: PaletteView;
   private _history: HistoryView;
+  private _search: SearchView;
 
   private _title!: HTMLSpanElement;
   private _busy!: HTMLSpanElement;

@@ -108,3 +108,15 @@ test('only unused Ctrl/Cmd shortcuts go on to JupyterLab', () => {
   }
   assert.equal(forwardsToJupyter(press('Control', { ctrlKey: true }), 'root'), false);
 });
+
+test('the search box: Enter searches, Escape leaves, letters are text; Ctrl+F finds', () => {
+  assert.equal(keyAction(press('Enter'), 'search'), 'search');
+  assert.equal(keyAction(press('Enter', { isComposing: true }), 'search'), null);
+  assert.equal(keyAction(press('Escape'), 'search'), 'leave-field');
+  for (const key of ['a', 'd', 'e', 'ArrowDown', '#']) {
+    assert.equal(keyAction(press(key), 'search'), null, key);
+  }
+  assert.equal(keyAction(press('f', { ctrlKey: true }), 'graph'), 'find');
+  assert.equal(keyAction(press('f', { metaKey: true }), 'root'), 'find');
+  assert.equal(forwardsToJupyter(press('a', { ctrlKey: true }), 'search'), false);
+});

@@ -279,3 +279,27 @@ def test_the_output_bundle_carries_a_static_picture_of_the_view(widget):
     front_end_event(widget, event="apply", rule="nbtest.widen", params={"factor": "3"},
                     scope="everywhere")
     assert "(was 16)" in widget._repr_mimebundle_()["image/svg+xml"]
+
+
+def test_search_finds_nodes_by_path_type_tag_and_value(widget):
+    front_end_event(widget, event="search", query="#convolution")
+    assert [m["path"] for m in widget.matches] == [f"blocks[{i}].conv" for i in range(3)]
+    assert {m["why"] for m in widget.matches} == {"#convolution"}
+    front_end_event(widget, event="search", query="blocks[1].A")  # path, case-insensitive
+    assert [m["path"] for m in widget.matches] == ["blocks[1].act"]
+    front_end_event(widget, event="search", query="conv")  # path or type
+    assert {m["type"] for m in widget.matches} == {"Conv"} and len(widget.matches) == 3
+    front_end_event(widget, event="search", query="'relu'")  # a leaf's value
+    assert [m["why"] for m in widget.matches] == ["value"] * 3
+    assert "3 matches for" in widget.status
+    front_end_event(widget, event="search", query="  ")
+    assert widget.matches == []
+    assert widget.controller.search("b", limit=4) and len(widget.controller.matches) == 4
+
+
+def test_selecting_all_matches_feeds_the_palette(widget):
+    front_end_event(widget, event="search", query="#convolution")
+    front_end_update(widget, selection=[m["path"] for m in widget.matches])
+    assert "nbtest.widen" in [r["name"] for r in widget.palette]
+    front_end_event(widget, event="apply", rule="nbtest.widen", params={}, scope="selection")
+    assert [b.conv.channels for b in widget.session.tree.blocks] == [16, 32, 48]
