@@ -62,7 +62,8 @@ ModuleT = TypeVar("ModuleT", bound=nn.Module)
 
 
 def _elementwise(node: Any) -> bool:
-    return not isinstance(node, _AXIS_NONLINEARITIES)
+    # A torch module: a Fiddle config of nn.ReLU carries the same tag but is not one.
+    return isinstance(node, nn.Module) and not isinstance(node, _AXIS_NONLINEARITIES)
 
 
 class LayerMatch(Match):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -126,5 +127,8 @@ def _big_int_text(value: int) -> str:
 
 
 def _leaf_text(value: Any, max_string: int) -> str:
-    text = safe_repr(value)
+    if isinstance(value, (type, types.FunctionType)):  # as code names it (a config's callable)
+        text = getattr(value, "__qualname__", None) or safe_repr(value)
+    else:
+        text = safe_repr(value)
     return shorten(text, max_string, "...")

@@ -255,3 +255,14 @@ def test_an_arg_factory_is_a_node_whose_arguments_rules_reach_and_code_rebuilds(
     namespace: dict = {}
     exec(gl.to_code(new), namespace)
     assert namespace["tree"] == new
+
+
+def test_format_names_a_configs_callable_as_code_does():
+    text = gl.format(make_config())
+    assert "<class" not in text and "__fn_or_cls__=Encoder" in text
+
+
+def test_torch_rules_on_a_tag_are_not_offered_at_a_config_of_a_tagged_torch_class():
+    # The config carries nn.ReLU's "nonlinearity" tag, but torch's rules rewrite modules.
+    names = [r.name for r in gl.rules(make_config(), at="encoder.act")]
+    assert "torch.swap_activation" not in names and "torch.add_dropout" not in names
