@@ -5,6 +5,7 @@
  */
 
 import { asString, asStringArray, focusQuietly, h, tagHue } from './dom';
+import { segmentStarts } from './navigate';
 import { IInspector } from './types';
 
 export class InspectorView {
@@ -46,6 +47,47 @@ export class InspectorView {
     }
   }
 
+  /** Called with a path when an ancestor in the breadcrumb is clicked. */
+  onSelect: ((path: string) => void) | null = null;
+
+  /** How many nodes are selected (the inspector shows the last one). */
+  setSelectionCount(count: number): void {
+    this._count = count;
+    const line = this._body.querySelector('.glove-selection-count');
+    if (count > 1) {
+      const text = `${count} selected · showing the last one`;
+      if (line) {
+        line.textContent = text;
+      } else {
+        const pathRow = this._body.querySelector('.glove-inspector-path');
+        pathRow?.before(h('div', 'glove-selection-count', text));
+      }
+    } else {
+      line?.remove();
+    }
+  }
+
+  /** The inspected node's ancestors, root first, each a button that selects it. */
+  private _breadcrumb(path: string): HTMLElement {
+    const nav = h('nav', 'glove-breadcrumb');
+    nav.setAttribute('aria-label', 'Ancestors');
+    const stops = [''];
+    for (const start of segmentStarts(path).slice(1)) {
+      stops.push(path.slice(0, start));
+    }
+    for (const stop of stops) {
+      const label = stop === '' ? '$' : lastSegment(stop);
+      const crumb = h('button', 'glove-crumb', label);
+      crumb.type = 'button';
+      crumb.title = `Select ${stop === '' ? '$ (the root)' : stop}`;
+      crumb.setAttribute('data-path', stop);
+      crumb.addEventListener('click', () => this.onSelect?.(stop));
+      nav.append(crumb, h('span', 'glove-crumb-sep', '›'));
+    }
+    nav.appendChild(h('span', 'glove-crumb-here', path === '' ? '' : lastSegment(path)));
+    return nav;
+  }
+
   /** Where the focus goes when the field being edited disappears. */
   focusFallback: (() => HTMLElement) | null = null;
 
@@ -59,9 +101,17 @@ export class InspectorView {
       return;
     }
     const path = asString(raw.path);
+    if (this._count > 1) {
+      body.appendChild(
+        h('div', 'glove-selection-count', `${this._count} selected · showing the last one`)
+      );
+    }
     const pathRow = h('div', 'glove-inspector-path');
     pathRow.appendChild(h('code', 'glove-path', path === '' ? '$' : path));
     body.appendChild(pathRow);
+    if (path !== '' && path !== '$') {
+      body.appendChild(this._breadcrumb(path));
+    }
 
     const type = asString(raw.type);
     if (type) {
@@ -122,4 +172,11 @@ export class InspectorView {
   }
 
   private _body: HTMLDivElement;
+  private _count = 0;
+}
+
+/** The last segment of a KeyPath text (`blocks[1].conv` -> `.conv`). */
+export function lastSegment(path: string): string {
+  const starts = segmentStarts(path);
+  return path.slice(starts[starts.length - 1] ?? 0);
 }

@@ -39,6 +39,7 @@ export class GloveUI {
     });
     this._inspector = new InspectorView();
     this._inspector.focusFallback = () => this.root;
+    this._inspector.onSelect = path => this._setSelection([path]);
     this._palette = new PaletteView({
       selection,
       apply: (rule, params, scope) => this._send({ event: 'apply', rule, params, scope }),
@@ -54,7 +55,10 @@ export class GloveUI {
 
     this._listen('svg', () => this._graph.render(asString(host.get('svg'))));
     this._listen('selection', () => this._onSelectionChanged());
-    this._listen('inspector', () => this._inspector.render(host.get('inspector')));
+    this._listen('inspector', () => {
+      this._inspector.setSelectionCount(this._selection().length);
+      this._inspector.render(host.get('inspector'));
+    });
     this._listen('palette', () => this._palette.render(host.get('palette')));
     this._listen('history', () => this._history.render(host.get('history')));
     this._listen('matches', () => this._search.render(host.get('matches')));
@@ -75,6 +79,7 @@ export class GloveUI {
     this._renderBusy();
     this._renderError();
     this._graph.render(asString(host.get('svg')));
+    this._inspector.setSelectionCount(this._selection().length);
     this._inspector.render(host.get('inspector'));
     this._palette.render(host.get('palette'));
     this._history.render(host.get('history'));
@@ -220,6 +225,7 @@ export class GloveUI {
   }
 
   private _onSelectionChanged(): void {
+    this._inspector.setSelectionCount(this._selection().length);
     this._graph.markSelection(this._selection());
     this._palette.updateApplyButtons();
   }

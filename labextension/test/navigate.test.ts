@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { lastSegment } from '../src/inspector';
 import { DrawnTree, parentPath, segmentStarts } from '../src/navigate';
 
 test('parent paths follow the KeyPath grammar', () => {
@@ -58,4 +59,11 @@ test('an empty graph goes nowhere; duplicates count once', () => {
   assert.equal(new DrawnTree([]).move(null, 'first'), null);
   const tree = new DrawnTree(['', 'a', 'a', 'b']);
   assert.deepEqual(tree.children(''), ['a', 'b']);
+});
+
+test("a breadcrumb's labels are the paths' last segments", () => {
+  assert.equal(lastSegment('blocks[1].conv'), '.conv');
+  assert.equal(lastSegment('blocks[1]'), '[1]');
+  assert.equal(lastSegment('blocks'), 'blocks');
+  assert.equal(lastSegment('parts["a.b"]'), '["a.b"]');
 });

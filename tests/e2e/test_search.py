@@ -51,12 +51,20 @@ def test_search_jump_select_all_and_apply(page, lab):
     expect(node(page, "blocks[55].conv")).to_have_count(1, timeout=TIMEOUT)
     expect(node(page, "blocks[55].conv")).to_have_class("node glove-selected")
     expect(page.locator(".glove-inspector .glove-path")).to_have_text("blocks[55].conv")
+    # The breadcrumb of its ancestors: a click selects one.
+    crumbs = page.locator(".glove-breadcrumb .glove-crumb")
+    expect(crumbs).to_have_text(["$", "blocks", "[55]"])
+    crumbs.nth(2).click()
+    expect(page.locator(".glove-inspector .glove-path")).to_have_text("blocks[55]",
+                                                                      timeout=TIMEOUT)
 
     # Select all matches of a tag: the palette offers what they share; apply it to all.
     page.locator(".glove-search").fill("#convolution")
     page.locator(".glove-search").press("Enter")
     expect(page.locator(".glove-select-matches")).to_have_text("Select all 60", timeout=TIMEOUT)
     page.locator(".glove-select-matches").click()
+    expect(page.locator(".glove-selection-count")).to_have_text(
+        "60 selected · showing the last one", timeout=TIMEOUT)
     expect(page.locator(".glove-rule[data-rule='e2e.widen']")).to_have_count(1, timeout=TIMEOUT)
     page.screenshot(path=str(ARTIFACTS / "16-search-select-all.png"))
     page.locator(".glove-rule[data-rule='e2e.widen']").click()
