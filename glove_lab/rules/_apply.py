@@ -237,9 +237,19 @@ def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None, st
     if not requested:
         raise PathError(f"rule {rule.name!r}: at= was given no paths")
     chosen: list[tuple[KeyPath, Any]] = []
+    # Many paths: look each up in the root's index (O(1)), not by walking from the root
+    # (O(fanout) per level: quadratic for thousands of siblings).
+    index = index_of(tree) if len(requested) > 8 else None
+    positions = index.positions_by_path if index is not None else {}
+    order: dict[KeyPath, int] = {}
     for raw in requested:
         path = as_path(raw)
-        node = get(tree, path)  # PathError names the missing key
+        position = positions.get(path)
+        if index is not None and position is not None:
+            node = index.nodes[position]
+            order[path] = position
+        else:
+            node = get(tree, path)  # PathError names the missing key
         verdict = rule.on.decide(tree, path, node)
         if verdict is not True:
             why = (f"it leaves this {type(node).__name__} alone: {verdict}" if verdict
@@ -251,12 +261,24 @@ def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None, st
         chosen.append((path, node))
     if len(chosen) > 1:  # one path needs no ordering, and no index of the tree
         positions = index_of(tree).positions_by_path
-        chosen.sort(key=lambda item: positions[item[0]])
+        # (a nan key parsed from text is not the tree's nan: such a path sorts by walking)
+        def place(item: tuple[KeyPath, Any]) -> int:
+            found = order.get(item[0])
+            if found is None:
+                found = positions.get(item[0])
+            return found if found is not None else _position_by_walk(tree, item[1])
+
+        chosen.sort(key=place)
     deduplicated: list[tuple[KeyPath, Any]] = []
     for item in chosen:
         if not deduplicated or deduplicated[-1][0] != item[0]:
             deduplicated.append(item)
     return _outermost(deduplicated), []
+
+
+def _position_by_walk(tree: Any, node: Any) -> int:
+    index = index_of(tree)
+    return next((i for i, other in enumerate(index.nodes) if other is node), len(index.nodes))
 
 
 def skipped_text(skipped: Iterable[tuple[Any, Any, str]]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Literal, NamedTuple
 
+from glove_lab.tree._deep import deep
 from glove_lab.tree._format import short_repr
 from glove_lab.tree._keypath import KeyPath, display_path
 from glove_lab.tree._kinds import kind_of
@@ -33,6 +34,7 @@ class Change(NamedTuple):
         return f"~ {where}: {short_repr(self.before, 60)} -> {short_repr(self.after, 60)}"
 
 
+@deep
 def eq(a: Any, b: Any) -> bool:
     """Symbolic equality: same types and equal recorded arguments, recursively."""
     if a is b:
@@ -58,6 +60,11 @@ def diff(a: Any, b: Any) -> list[Change]:
     type changed is one entry at that node. Subtrees shared by identity are
     skipped, so the cost follows the changed region, not the tree.
     """
+    return _deep_diff(a, b)
+
+
+@deep
+def _deep_diff(a: Any, b: Any) -> list[Change]:
     changes: list[Change] = []
     _diff(a, b, KeyPath(), changes)
     return changes

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from glove_lab.errors import GloveError, PathError
+from glove_lab.tree._deep import deep
 from glove_lab.tree._keypath import KeyPath, PathLike, as_path, describe_path
 from glove_lab.tree._kinds import identity_kinds_seen, kind_of
 from glove_lab.tree._traverse import cached_index, index_of
@@ -74,7 +75,7 @@ def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
         node.value = value
     if root.value is not _UNSET:
         return root.value
-    return _apply(tree, root, None, {})
+    return _deep_apply(tree, root, None, {})
 
 
 def replace(tree: Any, path: PathLike, value: Any) -> Any:
@@ -97,7 +98,7 @@ def map_nodes(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
         node.value = value
     if root.value is not _UNSET:
         return root.value
-    return _apply(tree, root, None, {})
+    return _deep_apply(tree, root, None, {})
 
 
 def with_shared_places(tree: Any, targets: Mapping[KeyPath, Any]) -> Mapping[KeyPath, Any]:
@@ -220,6 +221,9 @@ def _apply(node: Any, trie: _Trie, link: Any, memo: dict[int, tuple[Any, dict, A
 def _same_children(a: dict, b: dict) -> bool:
     return a.keys() == b.keys() and all(a[key] is b[key] for key in a)
 
+
+
+_deep_apply = deep(_apply)
 
 
 def _path_of(link: Any) -> KeyPath:

@@ -12,6 +12,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from glove_lab.tree._deep import deep
 from glove_lab.tree._keypath import shorten
 from glove_lab.tree._kinds import kind_of
 from glove_lab.tree._symbolic import Call
@@ -22,43 +23,95 @@ __all__ = ["format", "short_repr", "safe_repr", "Doc", "layout"]
 Doc = Any
 
 
+@deep
 def format(tree: Any, width: int = 88, max_string: int = 80) -> str:
     """Readable, indented text of a tree: `Name(arg=value, ...)`, one child per line."""
     return layout(_format_doc(tree, max_string), width)
 
 
+@deep
 def short_repr(value: Any, limit: int = 120) -> str:
     """One-line text of a value, cut at `limit` characters."""
-    text = layout(_format_doc(value, 40), width=10**9)
-    return shorten(text, limit, "...")
+    parts: list[str] = []
+    _flat_parts(_format_doc(value, 40), parts, limit)  # stops just past `limit`
+    return shorten("".join(parts), limit, "...")
+
+
+_MAX_INDENT = 40  # deeper levels are not indented further: a 10,000-deep tree stays linear
 
 
 def layout(doc: Doc, width: int = 88, indent: int = 0) -> str:
     """Print a Doc: a group goes on one line if it fits, else one item per line."""
     if isinstance(doc, str):
         return doc
-    flat = _flat(doc)
-    if len(flat) + indent <= width:
-        return flat
-    open_, items, close = doc
-    if not items:
-        return open_ + close
-    pad = " " * (indent + 4)
-    lines = [open_]
-    for prefix, item in items:
-        lines.append(pad + prefix + layout(item, width, indent + 4) + ",")
-    lines.append(" " * indent + close)
+    lines: list[str] = []
+    _layout_into(doc, width, indent, "", "", lines)
     return "\n".join(lines)
 
 
-def _flat(doc: Doc) -> str:
+def _layout_into(doc: Doc, width: int, indent: int, lead: str, tail: str,
+                 lines: list[str]) -> None:
+    """Append the lines of `doc`, the first starting with `lead`, the last ending with `tail`.
+
+    Lines go into one list (no string is copied once per level), groups are
+    flattened only as far as the width, and indentation stops growing at
+    `_MAX_INDENT`: the cost stays linear in the size of the text, at any depth.
+    """
     if isinstance(doc, str):
-        return doc
+        lines.append(lead + doc + tail)
+        return
+    parts: list[str] = []
+    # (beyond the indentation cap, a group still gets half the width to fit in)
+    if _flat_parts(doc, parts, max(width - indent, width // 2)):  # stops once it won't fit
+        lines.append(lead + "".join(parts) + tail)
+        return
     open_, items, close = doc
-    body = ", ".join(prefix + _flat(item) for prefix, item in items)
+    if not items:
+        lines.append(lead + open_ + close + tail)
+        return
+    inner = min(indent + 4, _MAX_INDENT)
+    pad = " " * inner
+    lines.append(lead + open_)
+    for prefix, item in items:
+        _layout_into(item, width, inner, pad + prefix, ",", lines)
+    lines.append(" " * min(indent, _MAX_INDENT) + close + tail)
+
+
+def _flat(doc: Doc) -> str:
+    parts: list[str] = []
+    _flat_parts(doc, parts, 10**18)
+    return "".join(parts)
+
+
+def _flat_parts(doc: Doc, out: list[str], limit: int) -> bool:
+    """Append the one-line text of `doc` to `out`; False as soon as it passes `limit` chars.
+
+    Stopping early keeps `layout` linear: a group that does not fit is not
+    flattened whole at every level (which is quadratic in the depth).
+    """
+    if isinstance(doc, str):
+        out.append(doc)
+        return len(doc) <= limit
+    open_, items, close = doc
+    used = len(open_)
+    out.append(open_)
+    for i, (prefix, item) in enumerate(items):
+        if i:
+            out.append(", ")
+            used += 2
+        out.append(prefix)
+        used += len(prefix)
+        if used > limit:
+            return False
+        mark = len(out)
+        if not _flat_parts(item, out, limit - used):
+            return False
+        used += sum(len(part) for part in out[mark:])
     if open_ == "(" and len(items) == 1 and not items[0][0]:
-        body += ","  # a one-element tuple
-    return open_ + body + close
+        out.append(",")  # a one-element tuple
+        used += 1
+    out.append(close)
+    return used + len(close) <= limit
 
 
 def node_doc(node: Any, name: str, children: list[tuple[Any, Doc]]) -> Doc:

@@ -16,7 +16,8 @@ import math
 import re
 from typing import Any
 
-from glove_lab.errors import SerializationError
+from glove_lab.errors import GloveError, SerializationError
+from glove_lab.tree._deep import MAX_DEPTH, deep
 from glove_lab.tree._keypath import KeyPath, describe_path
 from glove_lab.tree._kinds import kind_of, kind_of_type
 from glove_lab.tree._naming import lookup_registered, name_of
@@ -24,7 +25,7 @@ from glove_lab.tree._symbolic import Call, SymbolicFunction
 
 __all__ = ["to_json", "from_json"]
 
-_MAX_DEPTH = 500
+_MAX_DEPTH = MAX_DEPTH
 _BIG_INT_BITS = 13_000  # about 3,900 decimal digits: under the 4,300-digit str limit
 _JSON_TYPE_NAMES: dict[type, str] = {list: "array", dict: "object", str: "string"}
 
@@ -34,7 +35,12 @@ def to_json(tree: Any) -> Any:
 
     Raises SerializationError naming the path of a value that has no JSON form.
     """
-    return _encode(tree, KeyPath())
+    try:
+        return _deep_encode(tree, KeyPath())
+    except SerializationError:
+        raise
+    except GloveError as exc:  # beyond the depth limit
+        raise SerializationError(f"cannot write the tree as JSON: {exc}") from None
 
 
 def from_json(data: Any) -> Any:
@@ -45,9 +51,11 @@ def from_json(data: Any) -> Any:
     hostile input raises SerializationError naming the path and the offending part.
     """
     try:
-        return _decode(data, KeyPath(), 0)
-    except RecursionError:
-        raise SerializationError("JSON nested too deeply to be a glove_lab tree") from None
+        return _deep_decode(data, KeyPath(), 0)
+    except SerializationError:
+        raise
+    except GloveError as exc:
+        raise SerializationError(f"JSON nested too deeply to be a glove_lab tree: {exc}") from None
 
 
 def _encode(value: Any, path: KeyPath) -> Any:
@@ -226,6 +234,10 @@ def _instantiate(tag: str, name: str, target: Any, children: dict, path: KeyPath
             f"{type(exc).__name__}: {exc}"
         ) from exc
 
+
+
+_deep_encode = deep(_encode)
+_deep_decode = deep(_decode)
 
 
 def _expect(value: Any, expected: type, path: KeyPath, what: str) -> None:

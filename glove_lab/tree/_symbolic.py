@@ -422,7 +422,9 @@ class Call:
 
 def build(tree: Any) -> Any:
     """Evaluate every deferred call in `tree`, innermost first; other nodes are kept or rebuilt."""
-    return _build(tree)
+    from glove_lab.tree._deep import deep
+
+    return deep(_build)(tree)
 
 
 def _build(node: Any) -> Any:

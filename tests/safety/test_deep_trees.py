@@ -1,0 +1,71 @@
+"""Any depth: trees 10,000 levels deep work for every tree operation (issue 10, item 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import glove_lab as gl
+from glove_lab.tree import short_repr
+from tests.safety.test_rule_faults import Cell, Pair
+
+DEPTH = 10_000
+
+
+def chain(depth: int = DEPTH) -> Any:
+    tree: Any = Cell(0)
+    for _ in range(depth):
+        tree = Pair(tree, [1])
+    return tree
+
+
+def deepest(depth: int = DEPTH) -> str:
+    return "left." * depth + "x"
+
+
+@pytest.fixture(scope="module")
+def pair() -> tuple[Any, Any]:
+    return chain(), chain()
+
+
+def test_eq_and_diff_at_depth_10000(pair):
+    a, b = pair
+    assert gl.eq(a, b)
+    changed = gl.rebind(b, {deepest(): 7})
+    assert not gl.eq(a, changed)
+    [change] = gl.diff(a, changed)
+    assert change.path == gl.KeyPath.parse(deepest()) and change.after == 7
+
+
+def test_format_and_repr_at_depth_10000(pair):
+    a, _ = pair
+    text = gl.format(a)
+    assert text.startswith("Pair(") and text.count("Cell(x=0, y=0)") == 1
+    assert len(repr(a)) <= 120 and len(short_repr(a)) <= 120
+
+
+def test_json_round_trip_at_depth_10000(pair):
+    a, _ = pair
+    assert gl.eq(gl.from_json(gl.to_json(a)), a)
+
+
+def test_rebind_apply_and_a_session_step_at_depth_10000(pair, tmp_path):
+    a, _ = pair
+    assert gl.get(gl.rebind(a, {deepest(): 5}), deepest()) == 5
+    patched = gl.apply(a, "glove.replace", at=[deepest()], value=6)
+    assert gl.get(patched, deepest()) == 6 and gl.get(a, deepest()) == 0
+    session = gl.Session(a)
+    session.replace(deepest(), 8)
+    assert session.history[0].changed_paths == (deepest(),)
+    session.undo()
+    assert session.tree is a
+
+
+def test_a_tree_beyond_the_limit_is_a_glove_error_stating_it():
+    a: Any = 0
+    b: Any = 0
+    for _ in range(200_000):
+        a, b = [a], [b]
+    with pytest.raises(gl.GloveError, match="20,000 levels"):
+        gl.eq(a, b)
