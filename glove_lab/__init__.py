@@ -37,6 +37,7 @@ from glove_lab.tree import (
     REMOVE,
     Call,
     Change,
+    JsonLimits,
     KeyPath,
     Splice,
     Symbolic,
@@ -63,6 +64,7 @@ from glove_lab.tree import kind_of as _kind_of
 
 __all__ = [
     "GloveAnyWidget",
+    "JsonLimits",
     "REMOVE", "Call", "Change", "CheckError", "GloveError", "GloveWidget", "KeyPath", "Match",
     "NoMatchError", "PathError", "Rule", "RuleContext", "RuleError", "SerializationError",
     "Session", "Splice",

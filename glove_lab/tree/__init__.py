@@ -11,7 +11,7 @@ from glove_lab.tree._compare import Change, ChangeKind, diff, eq
 from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, replace
 from glove_lab.tree._format import display_name, format, safe_repr, short_repr
 from glove_lab.tree._guard import check_acyclic, protect, restore_if_changed, snapshot
-from glove_lab.tree._json import from_json, to_json
+from glove_lab.tree._json import JsonLimits, from_json, to_json
 from glove_lab.tree._keypath import (
     ROOT_TEXT,
     KeyPath,
@@ -53,6 +53,7 @@ from glove_lab.tree._tags import (
 from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, query, traverse
 
 __all__ = [
+    "JsonLimits",
     "ROOT_TEXT", "ChangeKind", "display_path", "shorten",
     "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
     "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "check_acyclic",

@@ -12,6 +12,7 @@ registered type used as a value).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from typing import Any
@@ -23,7 +24,7 @@ from glove_lab.tree._kinds import kind_of, kind_of_type
 from glove_lab.tree._naming import lookup_registered, name_of
 from glove_lab.tree._symbolic import Call, SymbolicFunction
 
-__all__ = ["to_json", "from_json"]
+__all__ = ["JsonLimits", "from_json", "to_json"]
 
 _MAX_DEPTH = MAX_DEPTH
 _BIG_INT_BITS = 13_000  # about 3,900 decimal digits: under the 4,300-digit str limit
@@ -43,19 +44,60 @@ def to_json(tree: Any) -> Any:
         raise SerializationError(f"cannot write the tree as JSON: {exc}") from None
 
 
-def from_json(data: Any) -> Any:
+@dataclasses.dataclass(frozen=True)
+class JsonLimits:
+    """Bounds on what `from_json` builds from a document you do not trust.
+
+    Registered constructors run with the document's arguments, so 83 characters
+    can ask for `nn.Linear(30000, 30000)` (3.6 GB). Pass limits to refuse that
+    before any constructor runs.
+
+    Args:
+        max_int: the largest absolute int any argument may hold.
+        max_nodes: the most JSON values (objects, lists, scalars) the document may hold.
+        allow: the registered type and function names that may be instantiated
+            (None: every registered one).
+    """
+
+    max_int: int | None = None
+    max_nodes: int | None = None
+    allow: frozenset[str] | None = None
+
+
+_LIMITS: list[Any] = [None, 0]  # (limits of the running from_json, values seen so far)
+
+
+def from_json(data: Any, *, limits: JsonLimits | None = None) -> Any:
     """Rebuild a tree from `to_json` output (or its `json.loads`).
 
     Only types registered with glove_lab (symbolized classes and functions,
     `gl.register_type`) are instantiated, and no module is imported. Malformed or
-    hostile input raises SerializationError naming the path and the offending part.
+    hostile input raises SerializationError naming the path and the offending part;
+    so does an argument a type does not take (nothing is dropped silently), and,
+    with `limits`, anything beyond them.
     """
+    saved = list(_LIMITS)
+    _LIMITS[:] = [limits, 0]
     try:
         return _deep_decode(data, KeyPath(), 0)
     except SerializationError:
         raise
     except GloveError as exc:
         raise SerializationError(f"JSON nested too deeply to be a glove_lab tree: {exc}") from None
+    finally:
+        _LIMITS[:] = saved
+
+
+def _check_limits(data: Any, path: KeyPath) -> None:
+    limits = _LIMITS[0]
+    _LIMITS[1] += 1
+    if limits.max_nodes is not None and _LIMITS[1] > limits.max_nodes:
+        raise SerializationError(f"the document holds more than {limits.max_nodes:,} values "
+                                 f"(limits.max_nodes), at {describe_path(path)}")
+    if (limits.max_int is not None and type(data) is int
+            and abs(data) > limits.max_int):
+        raise SerializationError(f"the int at {describe_path(path)} is beyond "
+                                 f"limits.max_int ({limits.max_int:,})")
 
 
 def _encode(value: Any, path: KeyPath) -> Any:
@@ -128,6 +170,8 @@ def _decode(data: Any, path: KeyPath, depth: int) -> Any:
     if depth > _MAX_DEPTH:
         raise SerializationError(
             f"JSON nested deeper than {_MAX_DEPTH} levels at {describe_path(path)}")
+    if _LIMITS[0] is not None:
+        _check_limits(data, path)
     if data is None or type(data) in (bool, int, str):
         return data
     if type(data) is float:
@@ -212,6 +256,16 @@ def _lookup(name: str, path: KeyPath) -> Any:
 
 
 def _instantiate(tag: str, name: str, target: Any, children: dict, path: KeyPath) -> Any:
+    limits = _LIMITS[0]
+    if limits is not None and limits.allow is not None and name not in limits.allow:
+        raise SerializationError(f"{name!r} at {describe_path(path)} is not in limits.allow")
+    binder = getattr(target, "binder", None) or getattr(target, "__glove_binder__", None)
+    if binder is not None:
+        unknown = [key for key in children if key not in binder.names]
+        if unknown:  # call_args would drop them without a word
+            raise SerializationError(
+                f"{name!r} at {describe_path(path)} takes no argument(s) "
+                f"{', '.join(map(repr, unknown[:5]))}; it takes {', '.join(binder.names)}")
     try:
         if tag == "$call":
             if not isinstance(target, SymbolicFunction):
