@@ -1,0 +1,54 @@
+"""In a real JupyterLab and Chromium: a rule raising SystemExit from the palette (issue 10)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_loop import TIMEOUT, cells, node, open_notebook, run_cell, write_notebook
+
+pytestmark = pytest.mark.e2e
+
+SETUP = """\
+%load_ext glove_lab
+import sys
+import glove_lab as gl
+from e2e_models import small_net, Conv
+@gl.rule("e2e.exits", on=gl.Match(tag="convolution"))
+def exits(node: Conv) -> Conv:
+    '''A rule whose argparse helper exits.'''
+    sys.exit(2)
+net = small_net()
+keep = 41"""
+
+
+def test_a_rule_raising_system_exit_keeps_the_kernel_and_the_widget(page, lab):
+    name = write_notebook(lab, "system_exit.ipynb", [
+        SETUP,
+        "%glove show net",
+        "print('ALIVE', keep + 1, len(gl.Session(net).history))",
+    ])
+    open_notebook(page, lab, name)
+    run_cell(page, 0)
+    run_cell(page, 1)
+    page.locator(".glove-widget").wait_for(timeout=TIMEOUT)
+    node(page, "blocks[0].conv").click()
+    expect(page.locator(".glove-inspector")).to_contain_text("blocks[0].conv", timeout=TIMEOUT)
+    page.locator(".glove-rule[data-rule='e2e.exits']").click()
+    page.locator(".glove-apply-selection").click()
+    expect(page.locator(".glove-error")).to_contain_text("SystemExit(2)", timeout=TIMEOUT)
+    expect(page.locator(".glove-error")).to_contain_text("nothing changed")
+    expect(page.locator(".glove-history li")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "10-system-exit.png"))
+    # the kernel is alive and keeps its variables
+    run_cell(page, 2)
+    expect(cells(page).nth(2).locator(".jp-OutputArea")).to_contain_text("ALIVE 42 0",
+                                                                         timeout=TIMEOUT)
+    # and the widget still applies the next rule
+    node(page, "blocks[0].conv").click()
+    page.locator(".glove-rule[data-rule='glove.rebind']").click()
+    page.locator(".glove-form input[name=values]").fill("{'kernel': 5}")
+    page.locator(".glove-apply-selection").click()
+    expect(page.locator(".glove-history li")).to_have_count(1, timeout=TIMEOUT)
+    assert page.errors == []
