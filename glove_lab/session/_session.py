@@ -288,7 +288,8 @@ class Session:
         """
         try:
             document = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        except (OSError, ValueError, MemoryError, RecursionError) as exc:  # (ValueError:
+            # malformed JSON, or an int literal beyond Python's 4,300-digit limit)
             raise SerializationError(f"cannot read session log {str(path)!r}: {exc}") from exc
         steps = _validate_log(document, path)
         session = cls(tree, name=name or document.get("name") or "model")
@@ -307,6 +308,10 @@ class Session:
                     f"step {number} of {str(path)!r} ({entry['rule']} {where}) no longer "
                     f"applies: {exc}"
                 ) from exc
+            except Exception as exc:  # a hostile log is a log error, never a raw one
+                raise SerializationError(
+                    f"step {number} of {str(path)!r} ({entry['rule']}) cannot be replayed: "
+                    f"{type(exc).__name__}: {str(exc)[:300]}") from exc
         return session
 
     # -- internals -----------------------------------------------------------
