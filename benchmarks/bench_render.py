@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks._trees import fiddle_tree, glove_tree, pyglove_classes, pyglove_tree
-from glove_lab.render import to_svg
+from glove_lab.drawing import to_svg
 from glove_lab.tree import index_of
 
 BLOCKS_12K = 500     # 24 nodes per block: 12,000 nodes

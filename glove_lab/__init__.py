@@ -6,9 +6,16 @@ undo, redo and export the session as code. `import glove_lab as gl`.
 
 from __future__ import annotations
 
+import sys as _sys
 from typing import Any
 
 from glove_lab._version import __version__
+
+# The layers are the subpackages `glove_lab.patching` (rules) and `glove_lab.drawing`
+# (render): `gl.rules` and `gl.render` are functions, and no module shares their names.
+# No graphviz import happens here.
+from glove_lab.drawing import display_bundle as _render_bundle
+from glove_lab.drawing import render, to_svg
 from glove_lab.errors import (
     CheckError,
     GloveError,
@@ -17,12 +24,7 @@ from glove_lab.errors import (
     RuleError,
     SerializationError,
 )
-
-# Importing the subpackage sets `glove_lab.render` to it; this binding then makes
-# the name the function, as the API says. No graphviz import happens here.
-from glove_lab.render import display_bundle as _render_bundle
-from glove_lab.render import render, to_svg
-from glove_lab.rules import (
+from glove_lab.patching import (
     Match,
     Rule,
     RuleContext,
@@ -61,6 +63,13 @@ from glove_lab.tree import (
     traverse,
 )
 from glove_lab.tree import kind_of as _kind_of
+
+# Old import paths keep working: until 0.2 the subpackages were `glove_lab.rules` and
+# `glove_lab.render`, names now taken by the functions `gl.rules` and `gl.render`.
+# `from glove_lab.rules import Match` still finds the package; the attributes stay the
+# functions (see tests/test_architecture.py).
+_sys.modules.setdefault("glove_lab.rules", _sys.modules["glove_lab.patching"])
+_sys.modules.setdefault("glove_lab.render", _sys.modules["glove_lab.drawing"])
 
 __all__ = [
     "GloveAnyWidget",

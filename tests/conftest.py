@@ -18,8 +18,8 @@ import pytest
 
 # (module, attribute, how to copy) of every process-wide registry glove_lab keeps.
 _REGISTRIES = [
-    ("glove_lab.rules._registry", "_RULES", copy.copy),
-    ("glove_lab.rules._registry", "_SOURCES", copy.copy),
+    ("glove_lab.patching._registry", "_RULES", copy.copy),
+    ("glove_lab.patching._registry", "_SOURCES", copy.copy),
     ("glove_lab.tree._kinds", "_EXACT", copy.copy),
     ("glove_lab.tree._kinds", "_BY_BASE", copy.copy),
     ("glove_lab.tree._kinds", "_RESOLVERS", copy.copy),
@@ -69,7 +69,7 @@ def _restore(saved: list[tuple[Any, str, Any]]) -> None:
 def _isolated_registries() -> Iterator[None]:
     # The built-in rules and kinds, and the rules installed packages publish (loaded once,
     # lazily), are in every snapshot.
-    importlib.import_module("glove_lab.rules._registry").load_entry_points()
+    importlib.import_module("glove_lab.patching._registry").load_entry_points()
     saved = _snapshot()
     yield
     _restore(saved)

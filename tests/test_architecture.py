@@ -15,18 +15,18 @@ PACKAGE = Path(__file__).resolve().parents[1] / "glove_lab"
 SHARED = {"errors", "_version"}
 ALLOWED = {
     "tree": set(),
-    "rules": {"tree"},
-    "render": {"tree"},
-    "session": {"rules", "tree"},
-    "notebook": {"scale", "session", "rules", "render", "tree"},
+    "patching": {"tree"},
+    "drawing": {"tree"},
+    "session": {"patching", "tree"},
+    "notebook": {"scale", "session", "patching", "drawing", "tree"},
     # Variants at scale (gl.variants / gl.run_variants). Named `scale`, not `variants`:
     # importing a subpackage binds its name on glove_lab, which would shadow gl.variants.
-    "scale": {"session", "rules", "tree"},
+    "scale": {"session", "patching", "tree"},
     # Adapters register kinds, tags and rules through the public API.
-    "torch": {"tree", "rules"},
-    "hf": {"tree", "rules", "torch"},
-    "pyglove": {"tree", "rules"},
-    "fiddle": {"tree", "rules"},
+    "torch": {"tree", "patching"},
+    "hf": {"tree", "patching", "torch"},
+    "pyglove": {"tree", "patching"},
+    "fiddle": {"tree", "patching"},
 }
 
 
@@ -82,6 +82,27 @@ def test_every_subpackage_has_a_place_in_the_layer_table(owner):
 
 def test_the_checker_sees_a_private_import(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("from glove_lab.tree import _kinds\nimport glove_lab.rules._apply\n")
+    sample.write_text("from glove_lab.tree import _kinds\nimport glove_lab.patching._apply\n")
     found = [parts for _, parts in _imports(sample)]
-    assert found == [["tree", "_kinds"], ["rules", "_apply"]]
+    assert found == [["tree", "_kinds"], ["patching", "_apply"]]
+
+
+def test_no_module_shares_a_name_with_a_function_of_the_api():
+    """`gl.rules` and `gl.render` are functions; the layers are patching and drawing."""
+    import importlib
+
+    import glove_lab as gl
+
+    for name in gl.__all__:
+        value = getattr(gl, name)
+        assert not (PACKAGE / name).is_dir() or not callable(value) or isinstance(value, type), (
+            f"glove_lab/{name}/ is a package and gl.{name} a function")
+    assert callable(gl.rules) and callable(gl.render)
+    # The old import paths still reach the packages, and never rebind the functions.
+    assert importlib.import_module("glove_lab.rules") is importlib.import_module(
+        "glove_lab.patching")
+    assert importlib.import_module("glove_lab.render") is importlib.import_module(
+        "glove_lab.drawing")
+    from glove_lab.rules import Match  # noqa: F401 - the old spelling works
+
+    assert callable(gl.rules) and callable(gl.render) and not hasattr(gl.rules, "__path__")

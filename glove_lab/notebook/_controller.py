@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from glove_lab.drawing import tag_color, to_svg
 from glove_lab.errors import CheckError, GloveError, PathError
 from glove_lab.notebook._protocol import (
     HistoryEntry,
@@ -20,8 +21,7 @@ from glove_lab.notebook._protocol import (
     RuleForm,
     SearchMatch,
 )
-from glove_lab.render import tag_color, to_svg
-from glove_lab.rules import Rule, lookup, rules
+from glove_lab.patching import Rule, lookup, rules
 from glove_lab.session import Session, SessionEvent
 from glove_lab.tree import (
     KeyPath,

@@ -14,7 +14,7 @@ from IPython.utils.process import arg_split
 
 from glove_lab.errors import GloveError
 from glove_lab.notebook._hosts import FRONT_ENDS, choose_front_end
-from glove_lab.rules import rules as matching_rules
+from glove_lab.patching import rules as matching_rules
 from glove_lab.session import Session
 
 __all__ = ["GloveMagics", "load_ipython_extension", "sessions_of"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-from glove_lab.rules import FormKind, FormValue, ParamForm, RuleForm
+from glove_lab.patching import FormKind, FormValue, ParamForm, RuleForm
 
 __all__ = [
     "ApplyMessage", "ApplyScope", "CellInsertedMessage", "DismissErrorMessage",

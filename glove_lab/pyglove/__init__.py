@@ -15,9 +15,9 @@ own patchers (`@pg.patcher`) are offered as rules named `pyglove.<patcher>`.
 
 from __future__ import annotations
 
+from glove_lab.patching import register_rule_source
 from glove_lab.pyglove._kind import dict_kind, list_kind, object_kind
 from glove_lab.pyglove._patchers import RULE_PREFIX, patcher_rule, register_patchers
-from glove_lab.rules import register_rule_source
 
 __all__ = ["RULE_PREFIX", "dict_kind", "list_kind", "object_kind", "patcher_rule",
            "register_patchers"]

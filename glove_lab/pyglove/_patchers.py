@@ -21,7 +21,7 @@ import pyglove as pg
 from pyglove.core.symbolic.base import get_rebind_dict
 
 from glove_lab.errors import RuleError
-from glove_lab.rules import Match, Rule, register_rule
+from glove_lab.patching import Match, Rule, register_rule
 from glove_lab.tree import KeyPath, rebind
 
 __all__ = ["patcher_rule", "register_patchers", "RULE_PREFIX"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glove_lab.errors import GloveError
-from glove_lab.rules import Rule
+from glove_lab.patching import Rule
 from glove_lab.scale._recipe import load_recipe, recipe_name
 from glove_lab.scale._table import cell, text_table
 from glove_lab.scale._worker import rebuild

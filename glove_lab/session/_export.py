@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from glove_lab.errors import GloveError, RuleError
-from glove_lab.rules import lookup
+from glove_lab.patching import lookup
 from glove_lab.session._step import Step
 from glove_lab.tree import (
     CodeWriter,

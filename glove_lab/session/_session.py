@@ -15,7 +15,7 @@ from typing import Any, Literal, cast
 
 from glove_lab._version import __version__
 from glove_lab.errors import CheckError, GloveError, SerializationError
-from glove_lab.rules import Rule, apply_rule, resolve
+from glove_lab.patching import Rule, apply_rule, resolve
 from glove_lab.session._check import CHECK_MODES, Check, CheckResult, run_check
 from glove_lab.session._export import export_problem, export_steps
 from glove_lab.session._step import Step

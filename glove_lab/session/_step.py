@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from glove_lab.rules import skipped_text
+from glove_lab.patching import skipped_text
 from glove_lab.tree import display_path, short_repr
 
 if TYPE_CHECKING:
-    from glove_lab.rules import Rule
+    from glove_lab.patching import Rule
 
 __all__ = ["Step"]
 

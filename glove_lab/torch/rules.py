@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeVar, cast
 from torch import nn
 
 from glove_lab.errors import RuleError
-from glove_lab.rules import Match, RuleContext, Verdict, extra_behaviour, rule
+from glove_lab.patching import Match, RuleContext, Verdict, extra_behaviour, rule
 from glove_lab.torch._layers import layer_spec
 from glove_lab.torch._reads import missing_reads
 from glove_lab.torch._residual import Residual

@@ -230,7 +230,7 @@ def test_an_invalid_inspector_edit_shows_the_error_and_changes_nothing(widget):
 
 
 def test_inspector_sends_the_graphs_tag_colours(widget):
-    from glove_lab.render import tag_color
+    from glove_lab.drawing import tag_color
 
     front_end_update(widget, selection=["blocks[0].conv"])
     assert widget.inspector["tag_colors"] == {"convolution": tag_color("convolution")}

@@ -14,7 +14,7 @@ import pytest
 
 import glove_lab as gl
 import tests.fixtures.rules  # noqa: F401  (registers the fixture rules)
-from glove_lab.rules import unregister_rule
+from glove_lab.patching import unregister_rule
 from tests.fixtures.models import Act, Block, Box, Conv, small_net
 
 ROOT = Path(__file__).resolve().parents[2]

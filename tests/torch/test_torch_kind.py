@@ -359,7 +359,7 @@ def test_import_glove_lab_does_not_import_torch():
 
 
 def test_a_module_that_takes_no_arguments_is_not_labelled_args_unknown():
-    from glove_lab.render import to_svg
+    from glove_lab.drawing import to_svg
 
     class Squash(nn.Module):
         def forward(self, x):

@@ -11,7 +11,7 @@ from torch import nn
 
 import glove_lab as gl
 import glove_lab.torch  # registers the Module kind and the torch.* rules
-from glove_lab.render import to_svg
+from glove_lab.drawing import to_svg
 from tests.torch.models import resnet50_like
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from glove_lab.render import _style as style
-from glove_lab.render._address import dot_name, dot_string, edge_id, svg_id, xml_safe
-from glove_lab.render._graph import GraphModel, GraphNode, Row
+from glove_lab.drawing import _style as style
+from glove_lab.drawing._address import dot_name, dot_string, edge_id, svg_id, xml_safe
+from glove_lab.drawing._graph import GraphModel, GraphNode, Row
 from glove_lab.tree import shorten
 
 if TYPE_CHECKING:

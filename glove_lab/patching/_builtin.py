@@ -6,9 +6,9 @@ import inspect
 from typing import Any, Literal
 
 from glove_lab.errors import PathError, RuleError
-from glove_lab.rules._match import Match
-from glove_lab.rules._registry import register_rule
-from glove_lab.rules._rule import Rule, RuleContext
+from glove_lab.patching._match import Match
+from glove_lab.patching._registry import register_rule
+from glove_lab.patching._rule import Rule, RuleContext
 from glove_lab.tree import REMOVE, Splice, kind_of, rebind
 
 __all__ = ["BUILTIN_RULES"]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 import glove_lab as gl
-from glove_lab.rules import unregister_rule
+from glove_lab.patching import unregister_rule
 from tests.fixtures.models import Act, Conv
 from tests.fixtures.rules import Color, echo_params, widen
 

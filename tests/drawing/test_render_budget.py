@@ -9,7 +9,7 @@ import pytest
 
 import glove_lab as gl
 from benchmarks._trees import glove_tree
-from glove_lab.render import path_from_svg_id, path_from_title, to_svg
+from glove_lab.drawing import path_from_svg_id, path_from_title, to_svg
 from glove_lab.tree import index_of
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import glove_lab as gl
-from glove_lab.render import path_from_svg_id, path_from_title, render, to_svg
+from glove_lab.drawing import path_from_svg_id, path_from_title, render, to_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -9,9 +9,9 @@ a node budget. graphviz is imported only when a graph is drawn.
 
 from __future__ import annotations
 
-from glove_lab.render._address import path_from_svg_id, path_from_title
-from glove_lab.render._render import display_bundle, render, to_svg
-from glove_lab.render._style import tag_color
+from glove_lab.drawing._address import path_from_svg_id, path_from_title
+from glove_lab.drawing._render import display_bundle, render, to_svg
+from glove_lab.drawing._style import tag_color
 
 __all__ = ["display_bundle", "path_from_svg_id", "path_from_title", "render", "tag_color",
            "to_svg"]

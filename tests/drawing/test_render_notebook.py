@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import glove_lab as gl
-from glove_lab.render import display_bundle
+from glove_lab.drawing import display_bundle
 
 
 @gl.symbolize

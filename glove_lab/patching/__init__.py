@@ -1,6 +1,6 @@
 """The rules layer: named, parameterised rewrites, their registry, and applying them."""
 
-from glove_lab.rules._apply import (
+from glove_lab.patching._apply import (
     Outcome,
     apply,
     apply_rule,
@@ -10,10 +10,10 @@ from glove_lab.rules._apply import (
     rules,
     skipped_text,
 )
-from glove_lab.rules._builtin import BUILTIN_RULES
-from glove_lab.rules._match import Match, Verdict, extra_behaviour
-from glove_lab.rules._params import FormKind, FormValue, Param, ParamForm
-from glove_lab.rules._registry import (
+from glove_lab.patching._builtin import BUILTIN_RULES
+from glove_lab.patching._match import Match, Verdict, extra_behaviour
+from glove_lab.patching._params import FormKind, FormValue, Param, ParamForm
+from glove_lab.patching._registry import (
     ENTRY_POINT_GROUP,
     all_rules,
     load_entry_points,
@@ -23,7 +23,7 @@ from glove_lab.rules._registry import (
     require_rules,
     unregister_rule,
 )
-from glove_lab.rules._rule import (
+from glove_lab.patching._rule import (
     Rule,
     RuleContext,
     RuleForm,

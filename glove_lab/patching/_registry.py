@@ -13,7 +13,7 @@ from importlib import metadata
 from typing import Any
 
 from glove_lab.errors import RuleError
-from glove_lab.rules._rule import Rule, check_rule_name
+from glove_lab.patching._rule import Rule, check_rule_name
 
 __all__ = ["register_rule", "unregister_rule", "lookup", "all_rules", "ENTRY_POINT_GROUP",
            "register_rule_source"]

@@ -7,7 +7,7 @@ import enum
 from typing import Literal
 
 import glove_lab as gl
-from glove_lab.rules import lookup
+from glove_lab.patching import lookup
 
 
 class Mode(enum.Enum):

@@ -7,9 +7,9 @@ import shutil
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from glove_lab.render._dot import to_digraph
-from glove_lab.render._graph import build_graph
-from glove_lab.render._style import FONT
+from glove_lab.drawing._dot import to_digraph
+from glove_lab.drawing._graph import build_graph
+from glove_lab.drawing._style import FONT
 from glove_lab.tree import KeyPath, diff
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError
-from glove_lab.rules._registry import all_rules, lookup
-from glove_lab.rules._rule import Rule, RuleContext, check_rule_name
+from glove_lab.patching._registry import all_rules, lookup
+from glove_lab.patching._rule import Rule, RuleContext, check_rule_name
 from glove_lab.tree import (
     KeyPath,
     PathLike,

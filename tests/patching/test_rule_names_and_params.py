@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import glove_lab as gl
-from glove_lab.rules import unregister_rule
+from glove_lab.patching import unregister_rule
 
 
 def collide(node: Any, at: int = 0, strict: int = 0, params: int = 0) -> Any:
@@ -43,7 +43,7 @@ def test_dotted_unicode_identifiers_are_rule_names():
 
 
 def test_a_uri_value_keeps_a_hash_and_percent_escapes():
-    from glove_lab.rules import parse_uri
+    from glove_lab.patching import parse_uri
 
     assert parse_uri("team.idea?label=a%23b#c&x=%0A") == (
         "team.idea", {"label": "a#b#c", "x": "\n"})

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import glove_lab as gl
-from glove_lab.render import path_from_svg_id, path_from_title, to_svg
+from glove_lab.drawing import path_from_svg_id, path_from_title, to_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import glove_lab as gl
-from glove_lab.render import to_svg
+from glove_lab.drawing import to_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

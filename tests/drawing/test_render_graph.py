@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import graphviz
 
 import glove_lab as gl
-from glove_lab.render import path_from_svg_id, path_from_title, render, tag_color, to_svg
+from glove_lab.drawing import path_from_svg_id, path_from_title, render, tag_color, to_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -184,6 +184,6 @@ def test_a_plain_value_renders_as_one_root_node():
 
 
 def _tint(color: str) -> str:
-    from glove_lab.render._style import tint
+    from glove_lab.drawing._style import tint
 
     return tint(color)

@@ -8,8 +8,8 @@ from collections.abc import Callable, Collection
 from typing import Any, TypedDict
 
 from glove_lab.errors import RuleError
-from glove_lab.rules._match import Match
-from glove_lab.rules._params import Param, ParamForm, convert, params_of
+from glove_lab.patching._match import Match
+from glove_lab.patching._params import Param, ParamForm, convert, params_of
 from glove_lab.tree import KeyPath, PathLike, as_path, display_path, get
 
 __all__ = ["Rule", "RuleContext", "RuleForm", "rule", "is_rule_name", "check_rule_name"]
@@ -116,7 +116,7 @@ def rule(name: str, on: Match | None = None, *, replace: bool = False,
     unless `replace=True` (re-running the same definition, e.g. a notebook
     cell, replaces it silently).
     """
-    from glove_lab.rules._registry import register_rule
+    from glove_lab.patching._registry import register_rule
 
     def decorate(function: Callable[..., Any]) -> Rule:
         return register_rule(Rule(name, function, on=on, doc=doc, hidden=hidden),
