@@ -12,7 +12,7 @@ from glove_lab.patching._registry import all_rules, lookup
 from glove_lab.patching._rule import Rule, RuleContext, check_rule_name
 from glove_lab.tree import (
     KeyPath,
-    PathLike,
+    PathSpec,
     Splice,
     as_path,
     check_acyclic,
@@ -22,8 +22,8 @@ from glove_lab.tree import (
     get,
     index_of,
     kind_of,
-    map_nodes,
     protect,
+    rebind_paths,
     restore_if_changed,
     snapshot,
 )
@@ -40,14 +40,14 @@ class Outcome:
     rule: Rule
     params: dict[str, Any]
     paths: tuple[KeyPath, ...] | None  # the requested paths; None means everywhere
-    matched: tuple[KeyPath, ...]  # the nodes the action ran on
-    changed: tuple[KeyPath, ...] = field(default=())  # minimal changed paths (gl.diff)
+    matched_paths: tuple[KeyPath, ...]  # the nodes the action ran on
+    changed_paths: tuple[KeyPath, ...] = field(default=())  # minimal changed paths (gl.diff)
     # Candidates the rule left alone: (path, type name, reason), in traversal order.
     skipped: tuple[tuple[KeyPath, str, str], ...] = field(default=())
     notes: tuple[str, ...] = field(default=())  # what the action said it did (context.note)
 
 
-def apply(tree: Any, rule_or_uri: Rule | str, at: PathLike | Iterable[PathLike] | None = None,
+def apply(tree: Any, rule_or_uri: Rule | str, at: PathSpec | Iterable[PathSpec] | None = None,
           strict: bool = True, params: Mapping[str, Any] | None = None,
           **keyword_params: Any) -> Any:
     """A new tree with the rule applied to the outermost matching nodes (or those `at`).
@@ -66,7 +66,7 @@ def apply(tree: Any, rule_or_uri: Rule | str, at: PathLike | Iterable[PathLike] 
 
 
 def apply_rule(tree: Any, rule_or_uri: Rule | str,
-               at: PathLike | Iterable[PathLike] | None = None, strict: bool = True,
+               at: PathSpec | Iterable[PathSpec] | None = None, strict: bool = True,
                params: Mapping[str, Any] | None = None, *, _record_changes: bool = True,
                **keyword_params: Any) -> Outcome:
     """Like `apply`, returning an Outcome with the matched and changed paths.
@@ -139,7 +139,7 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
         pending = _spread_to_aliases(tree, pending)
     _check_overlaps(rule, pending)
     try:
-        new_tree = map_nodes(tree, pending) if pending else tree
+        new_tree = rebind_paths(tree, pending) if pending else tree
         if shared and not any(isinstance(v, Splice) for v in pending.values()):
             new_tree = _keep_shared(tree, new_tree)
     except GloveError as exc:
@@ -206,7 +206,7 @@ def parse_uri(uri: str) -> tuple[str, dict[str, str]]:
     return name, params
 
 
-def rules(tree: Any = None, at: PathLike | None = None) -> list[Rule]:
+def rules(tree: Any = None, at: PathSpec | None = None) -> list[Rule]:
     """All registered rules; given a tree and a path, those whose matcher accepts that node.
 
     Given a tree and no path: the rules that match somewhere in it.
@@ -221,7 +221,7 @@ def rules(tree: Any = None, at: PathLike | None = None) -> list[Rule]:
     return [r for r in everything if r.on.decide(tree, path, node) is True]
 
 
-def _targets(tree: Any, rule: Rule, at: PathLike | Iterable[PathLike] | None, strict: bool
+def _targets(tree: Any, rule: Rule, at: PathSpec | Iterable[PathSpec] | None, strict: bool
              ) -> tuple[list[tuple[KeyPath, Any]], list[tuple[KeyPath, Any, str]]]:
     """The nodes to rewrite (outermost first) and the candidates left alone, with reasons."""
     if at is None:
@@ -379,7 +379,7 @@ def _keep_shared(old_tree: Any, new_tree: Any) -> Any:
             edits.update({path: first for path, node in zip(paths, found) if node is not first})
         if not edits:
             return new_tree
-        new_tree = map_nodes(new_tree, edits)
+        new_tree = rebind_paths(new_tree, edits)
     return new_tree
 
 

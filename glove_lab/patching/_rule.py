@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 from glove_lab.errors import RuleError
 from glove_lab.patching._match import Match
 from glove_lab.patching._params import Param, ParamForm, convert, params_of
-from glove_lab.tree import KeyPath, PathLike, as_path, display_path, get
+from glove_lab.tree import KeyPath, PathSpec, as_path, display_path, get
 
 __all__ = ["Rule", "RuleContext", "RuleForm", "rule", "is_rule_name", "check_rule_name"]
 
@@ -150,7 +150,7 @@ class RuleContext:
         """The path of the matched node's parent."""
         return self.path.parent
 
-    def get(self, path: PathLike) -> Any:
+    def get(self, path: PathSpec) -> Any:
         """The node at `path`, seeing edits requested earlier in this application."""
         key = as_path(path)
         if key in self._pending:
@@ -158,7 +158,7 @@ class RuleContext:
             return self._pending[key]
         return get(self.tree, key)
 
-    def replace(self, path: PathLike, value: Any) -> None:
+    def replace(self, path: PathSpec, value: Any) -> None:
         """Also replace the node at `path` (applied atomically with the rule's result).
 
         One call may replace a path once. A path an earlier call (at another

@@ -22,7 +22,7 @@ from glove_lab.session._step import Step
 from glove_lab.tree import (
     Change,
     KeyPath,
-    PathLike,
+    PathSpec,
     diff,
     from_json,
     is_python_name,
@@ -141,7 +141,7 @@ class Session:
         return self._steps[self._cursor - 1] if self._cursor else None
 
     # -- editing -------------------------------------------------------------
-    def apply(self, rule: Rule | str, at: PathLike | Iterable[PathLike] | None = None,
+    def apply(self, rule: Rule | str, at: PathSpec | Iterable[PathSpec] | None = None,
               params: Mapping[str, Any] | None = None, **keyword_params: Any) -> Step:
         """Apply a rule (strictly) and record it; on error nothing changes.
 
@@ -161,8 +161,8 @@ class Session:
                 rule=outcome.rule.name,
                 params=outcome.params,
                 paths=None if outcome.paths is None else tuple(str(p) for p in outcome.paths),
-                changed_paths=tuple(str(p) for p in outcome.changed),
-                matched_paths=tuple(str(p) for p in outcome.matched),
+                changed_paths=tuple(str(p) for p in outcome.changed_paths),
+                matched_paths=tuple(str(p) for p in outcome.matched_paths),
                 time=time.time(),
                 module=outcome.rule.module,
                 duration=time.perf_counter() - start,
@@ -191,26 +191,26 @@ class Session:
         self.last_check = result
         return dataclasses.replace(step, check=result.text())
 
-    def replace(self, path: PathLike, value: Any) -> Step:
+    def replace(self, path: PathSpec, value: Any) -> Step:
         """Replace the node at `path` (a `glove.replace` step)."""
         return self.apply("glove.replace", at=[path], params={"value": value})
 
-    def rebind(self, values: Mapping[PathLike, Any]) -> Step:
+    def rebind(self, values: Mapping[PathSpec, Any]) -> Step:
         """Set several fields at once (a `glove.rebind` step at the root)."""
         return self.apply("glove.rebind", at=[""],
                           params={"values": {str(KeyPath.parse(k)): v
                                              for k, v in values.items()}})
 
-    def remove(self, path: PathLike) -> Step:
+    def remove(self, path: PathSpec) -> Step:
         """Remove an element from its parent container (a `glove.remove` step)."""
         return self.apply("glove.remove", at=[path])
 
-    def insert(self, path: PathLike, value: Any, position: str = "after") -> Step:
+    def insert(self, path: PathSpec, value: Any, position: str = "after") -> Step:
         """Insert `value` before or after the sequence element at `path`."""
         return self.apply("glove.insert", at=[path],
                           params={"value": value, "position": position})
 
-    def wrap(self, path: PathLike, wrapper: Any, key: str = "") -> Step:
+    def wrap(self, path: PathSpec, wrapper: Any, key: str = "") -> Step:
         """Wrap the node at `path` in `wrapper` (a `glove.wrap` step)."""
         return self.apply("glove.wrap", at=[path], params={"wrapper": wrapper, "key": key})
 

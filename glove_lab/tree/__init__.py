@@ -8,7 +8,7 @@ from glove_lab.tree._codegen import (
     to_code,
 )
 from glove_lab.tree._compare import Change, ChangeKind, diff, eq
-from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, replace
+from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, rebind_paths, replace
 from glove_lab.tree._format import display_name, format, safe_repr, short_repr
 from glove_lab.tree._guard import check_acyclic, protect, restore_if_changed, snapshot
 from glove_lab.tree._json import JsonLimits, from_json, to_json
@@ -16,6 +16,7 @@ from glove_lab.tree._keypath import (
     ROOT_TEXT,
     KeyPath,
     PathLike,
+    PathSpec,
     as_path,
     describe_path,
     display_path,
@@ -56,11 +57,12 @@ __all__ = [
     "JsonLimits",
     "ROOT_TEXT", "ChangeKind", "display_path", "shorten",
     "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
+    "PathSpec",
     "Splice", "Symbolic", "SymbolicFunction", "TreeIndex", "as_path", "build", "check_acyclic",
     "children_of", "declared_tags",
     "describe_path", "diff", "display_name", "eq", "format", "from_json", "get", "hyper_of",
     "importable_name", "index_of", "is_importable_module", "is_module_name", "is_python_name",
-    "invalidate_kinds", "is_symbolic", "kind_of", "kind_of_type", "map_nodes",
+    "invalidate_kinds", "is_symbolic", "kind_of", "kind_of_type", "map_nodes", "rebind_paths",
     "modules_tagging", "name_of", "paths", "protect", "query", "rebind", "register_kind",
     "register_resolver", "register_type", "registered_kind", "replace", "restore_if_changed",
     "safe_repr", "short_repr", "snapshot",

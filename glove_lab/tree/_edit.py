@@ -7,11 +7,11 @@ from typing import Any
 
 from glove_lab.errors import GloveError, PathError
 from glove_lab.tree._deep import deep
-from glove_lab.tree._keypath import KeyPath, PathLike, as_path, describe_path
+from glove_lab.tree._keypath import KeyPath, PathSpec, as_path, describe_path
 from glove_lab.tree._kinds import identity_kinds_seen, kind_of
 from glove_lab.tree._traverse import cached_index, index_of
 
-__all__ = ["rebind", "replace", "map_nodes", "Splice", "REMOVE"]
+__all__ = ["rebind", "replace", "rebind_paths", "map_nodes", "Splice", "REMOVE"]
 
 _UNSET = object()
 
@@ -43,7 +43,7 @@ class _Trie:
         self.children: dict[Any, _Trie] = {}
 
 
-def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
+def rebind(tree: Any, updates: Mapping[PathSpec, Any]) -> Any:
     """A new tree with the node at each path replaced by the given value.
 
     Each ancestor of the changed paths is rebuilt once, however many paths
@@ -78,12 +78,12 @@ def rebind(tree: Any, updates: Mapping[PathLike, Any]) -> Any:
     return _deep_apply(tree, root, None, {})
 
 
-def replace(tree: Any, path: PathLike, value: Any) -> Any:
+def replace(tree: Any, path: PathSpec, value: Any) -> Any:
     """A new tree with the node at `path` replaced by `value` (persistent)."""
     return rebind(tree, {path: value})
 
 
-def map_nodes(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
+def rebind_paths(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
     """Like `rebind`, with KeyPath keys already parsed (the rules engine's entry point)."""
     if identity_kinds_seen():
         targets = with_shared_places(tree, targets)
@@ -99,6 +99,9 @@ def map_nodes(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
     if root.value is not _UNSET:
         return root.value
     return _deep_apply(tree, root, None, {})
+
+
+map_nodes = rebind_paths  # the name until 0.2: it edits at paths, it maps no function
 
 
 def with_shared_places(tree: Any, targets: Mapping[KeyPath, Any]) -> Mapping[KeyPath, Any]:

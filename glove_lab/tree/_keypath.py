@@ -22,7 +22,8 @@ from typing import Any
 from glove_lab.errors import PathError
 
 __all__ = [
-    "ROOT_TEXT", "KeyPath", "PathLike", "as_path", "describe_path", "display_path", "shorten",
+    "ROOT_TEXT", "KeyPath", "PathLike", "PathSpec", "as_path", "describe_path", "display_path",
+    "shorten",
 ]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -96,10 +97,11 @@ class KeyPath(tuple):
         return tuple.__new__(KeyPath, (*self, *other))
 
 
-PathLike = str | KeyPath
+PathSpec = str | KeyPath
+PathLike = PathSpec  # the name until 0.2 (it read like os.PathLike, which it is not)
 
 
-def as_path(path: PathLike | Iterable[Any]) -> KeyPath:
+def as_path(path: PathSpec | Iterable[Any]) -> KeyPath:
     """Coerce a string, KeyPath or tuple of keys into a KeyPath."""
     if isinstance(path, KeyPath):
         return path

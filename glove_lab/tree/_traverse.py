@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 from glove_lab.errors import GloveError, PathError
-from glove_lab.tree._keypath import KeyPath, PathLike, as_path, describe_path
+from glove_lab.tree._keypath import KeyPath, PathSpec, as_path, describe_path
 from glove_lab.tree._kinds import kind_of, kind_of_type
 from glove_lab.tree._symbolic import Call, SymbolicFunction
 from glove_lab.tree._tags import tags_of, type_tags
@@ -48,7 +48,7 @@ def traverse(tree: Any) -> Iterator[tuple[KeyPath, Any]]:
                 push((new(KeyPath, (*path, key)), child))
 
 
-def get(tree: Any, path: PathLike) -> Any:
+def get(tree: Any, path: PathSpec) -> Any:
     """The node at `path`; raises PathError naming the first key that does not exist."""
     keys = as_path(path)
     node = tree
