@@ -23,11 +23,12 @@ from glove_lab.tree import (
     Change,
     KeyPath,
     PathSpec,
+    children_of,
     diff,
     from_json,
     is_python_name,
+    safe_repr,
     to_json,
-    traverse,
 )
 
 __all__ = ["Session", "SessionEvent", "fingerprint"]
@@ -395,15 +396,37 @@ def _listener_name(listener: Any) -> str:
 
 
 def fingerprint(tree: Any) -> str:
-    """A short hash of a tree's structure and simple leaf values (not weights)."""
+    """A short hash of a tree's structure and simple leaf values (not weights).
+
+    Linear in the tree's size at any depth: each value is hashed with its depth
+    and its key (depth-first order plus depths fix the shape), never with its
+    whole path. A tree that contains itself is a GloveError.
+    """
     digest = hashlib.sha256()
-    for path, node in traverse(tree):
-        digest.update(str(path).encode())
+    exit_marker = object()
+    ancestors: set[int] = set()
+    stack: list[tuple[Any, ...]] = [(0, None, tree)]
+    while stack:
+        item = stack.pop()
+        if item[0] is exit_marker:
+            ancestors.discard(item[1])
+            continue
+        depth, key, node = item
+        digest.update(f"{depth}:{'' if key is None else safe_repr(key)}:".encode())
         digest.update(type(node).__qualname__.encode())
         if type(node) is int and node.bit_length() > 13_000:
             digest.update(hex(node).encode())  # beyond Python's int -> str digit limit
         elif node is None or type(node) in (bool, int, float, str):
             digest.update(repr(node).encode())
+        children = children_of(node)
+        if not children:
+            continue
+        if id(node) in ancestors:
+            raise GloveError(f"the tree contains itself (a {type(node).__name__} is its own "
+                             "descendant); it has no fingerprint")
+        ancestors.add(id(node))
+        stack.append((exit_marker, id(node)))
+        stack.extend((depth + 1, child_key, child) for child_key, child in reversed(children))
     return digest.hexdigest()[:16]
 
 

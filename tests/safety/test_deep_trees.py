@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import pytest
@@ -69,3 +70,34 @@ def test_a_tree_beyond_the_limit_is_a_glove_error_stating_it():
         a, b = [a], [b]
     with pytest.raises(gl.GloveError, match="20,000 levels"):
         gl.eq(a, b)
+
+
+def test_a_deep_tree_has_a_fingerprint_and_saves_and_loads(tmp_path):
+    """fingerprint (save, load) hashed each value's whole path: 64 s at depth 10,000."""
+    from glove_lab.session import fingerprint
+
+    def nested(depth: int, leaf: int) -> list:
+        tree: Any = leaf
+        for _ in range(depth):
+            tree = [tree]
+        return tree
+
+    deep = nested(10_000, 1)
+    assert fingerprint(deep) == fingerprint(nested(10_000, 1))
+    assert fingerprint(deep) != fingerprint(nested(10_000, 2))
+    assert fingerprint(deep) != fingerprint(nested(9_999, 1))
+    session = gl.Session(deep, name="deep")
+    session.save(tmp_path / "deep.json")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same tree: no "recorded on a different tree"
+        loaded = gl.Session.load(tmp_path / "deep.json", nested(10_000, 1))
+    assert loaded.history == []
+
+
+def test_the_fingerprint_of_a_tree_that_contains_itself_is_a_glove_error():
+    from glove_lab.session import fingerprint
+
+    loop: list[Any] = [1]
+    loop.append(loop)
+    with pytest.raises(gl.GloveError, match="contains itself"):
+        fingerprint(loop)
