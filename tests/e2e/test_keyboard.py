@@ -11,7 +11,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_loop import TIMEOUT, cells, node, open_notebook, run_cell, write_notebook
+from tests.e2e.test_loop import (
+    TIMEOUT,
+    cells,
+    node,
+    open_notebook,
+    run_cell,
+    show_widget,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -67,15 +75,8 @@ def test_keys_in_the_widget_never_reach_the_notebook(page, lab):
 
 
 def test_keyboard_only_loop(page, lab):
-    name = write_notebook(lab, "keyloop.ipynb", [
-        "%load_ext glove_lab\nfrom e2e_models import small_net\nnet = small_net()",
-        "%glove show net",
-    ])
-    open_notebook(page, lab, name)
-    run_cell(page, 0)
-    run_cell(page, 1)
-    page.wait_for_function("document.querySelector('.glove-graph g.node') !== null",
-                           timeout=TIMEOUT)
+    name = "keyloop.ipynb"
+    show_widget(page, lab, name)
 
     # Tab into the graph; the cursor starts at the root.
     page.locator(".glove-widget").focus()

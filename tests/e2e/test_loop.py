@@ -63,6 +63,20 @@ def run_cell(page: Any, index: int) -> None:
     raise AssertionError(f"cell {index} never ran (prompt stayed {before!r})")
 
 
+SMALL_NET = "%load_ext glove_lab\nfrom e2e_models import small_net\nnet = small_net()"
+
+
+def show_widget(page: Any, lab: Any, name: str,
+                sources: tuple[str, ...] = (SMALL_NET, "%glove show net")) -> None:
+    """Write a notebook whose cells end with `%glove show`, open it, run them, await the graph."""
+    write_notebook(lab, name, list(sources))
+    open_notebook(page, lab, name)
+    for index in range(len(sources)):
+        run_cell(page, index)
+    page.wait_for_function("document.querySelector('.glove-graph g.node') !== null",
+                           timeout=TIMEOUT)
+
+
 def output_text(page: Any, index: int) -> str:
     return cells(page).nth(index).locator(".jp-OutputArea").inner_text()
 

@@ -22,9 +22,8 @@ from tests.e2e.test_loop import (
     node,
     open_notebook,
     render_id,
-    run_cell,
+    show_widget,
     wait_for_new_render,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.e2e
@@ -41,15 +40,8 @@ def widget_output(path: Path) -> dict:
 
 
 def test_a_saved_notebook_keeps_the_current_picture(page, lab):
-    name = write_notebook(lab, "saved.ipynb", [
-        "%load_ext glove_lab\nfrom e2e_models import small_net\nnet = small_net()",
-        "%glove show net",
-    ])
-    open_notebook(page, lab, name)
-    run_cell(page, 0)
-    run_cell(page, 1)
-    page.wait_for_function("document.querySelector('.glove-graph g.node') !== null",
-                           timeout=TIMEOUT)
+    name = "saved.ipynb"
+    show_widget(page, lab, name)
 
     # A step changes the view; the notebook's picture follows it.
     node(page, "blocks[1].conv").click()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_loop import TIMEOUT, node, open_notebook, run_cell, write_notebook
+from tests.e2e.test_loop import TIMEOUT, node, show_widget
 
 pytestmark = pytest.mark.e2e
 
@@ -29,15 +29,8 @@ def set_theme(page: Any, name: str, light: bool) -> None:
 
 
 def test_dark_theme(page, lab):
-    name = write_notebook(lab, "dark.ipynb", [
-        "%load_ext glove_lab\nfrom e2e_models import small_net\nnet = small_net()",
-        "%glove show net",
-    ])
-    open_notebook(page, lab, name)
-    run_cell(page, 0)
-    run_cell(page, 1)
-    page.wait_for_function("document.querySelector('.glove-graph g.node') !== null",
-                           timeout=TIMEOUT)
+    name = "dark.ipynb"
+    show_widget(page, lab, name)
     node(page, "blocks[1].conv").click()
     expect(node(page, "blocks[1].conv")).to_have_class("node glove-selected glove-cursor",
                                                        timeout=TIMEOUT)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_loop import TIMEOUT, node, open_notebook, run_cell, write_notebook
+from tests.e2e.test_loop import TIMEOUT, node, run_cell, show_widget
 
 pytestmark = pytest.mark.e2e
 
@@ -25,15 +25,8 @@ def centre(locator: Any) -> tuple[float, float]:
 
 
 def test_zoom_pan_fit_and_resize(page, lab):
-    name = write_notebook(lab, "zoom.ipynb", [
-        "%load_ext glove_lab\nfrom e2e_models import small_net\nnet = small_net()",
-        "%glove show net",
-    ])
-    open_notebook(page, lab, name)
-    run_cell(page, 0)
-    run_cell(page, 1)
-    page.wait_for_function("document.querySelector('.glove-graph g.node') !== null",
-                           timeout=TIMEOUT)
+    name = "zoom.ipynb"
+    show_widget(page, lab, name)
     graph = page.locator(".glove-graph")
     svg = page.locator(".glove-graph svg")
 
