@@ -122,13 +122,18 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, app: str) -> Iterator[Lab]:
     finally:
         with contextlib.suppress(OSError):
             server.shutdown_kernels()
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop_server(process, log)
+
+
+def stop_server(process: subprocess.Popen, log: Any) -> None:
+    """Stop a server this test run started, by its PID (terminate, then kill), and close its log."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
 
 
 @pytest.fixture

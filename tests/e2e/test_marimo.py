@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, _free_port
+from tests.e2e.conftest import ARTIFACTS, _free_port, stop_server
 from tests.e2e.test_loop import node
 
 pytestmark = pytest.mark.e2e
@@ -56,13 +56,7 @@ def marimo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop_server(process, log)
 
 
 def test_marimo_shows_the_widget_applies_a_rule_and_python_reads_the_patch(browser, marimo_app):
