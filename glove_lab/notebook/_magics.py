@@ -23,7 +23,8 @@ _HELP = """\
 %glove SUBCOMMAND [options]   (%glove SUBCOMMAND --help for details)
 
   show VAR [--plain] [--budget N] [--check EXPR]   the widget on VAR; EXPR vets every step
-  apply URI [--at PATH ...]         apply a rule, e.g. %glove apply torch.bn_to_gn?groups=8
+  apply URI [--at PATH ...] [--dry-run]   apply a rule, e.g. %glove apply torch.bn_to_gn?groups=8
+                                    (--dry-run: say what it would change, change nothing)
   undo / redo                       step back / forward
   history                           list the steps
   rules [--for PATH]                list rules (those matching the node at PATH)
@@ -68,6 +69,8 @@ def _parsers() -> dict[str, MagicArgumentParser]:
     p = parser("apply", "Apply a rule: NAME or NAME?param=value&param2=value2.")
     p.add_argument("uri", nargs="?", help="rule name or URI, e.g. torch.bn_to_gn?groups=8")
     p.add_argument("--at", nargs="+", metavar="PATH", help="apply only at these paths")
+    p.add_argument("--dry-run", action="store_true",
+                   help="say what the rule would change; change nothing, record no step")
     parser("undo", "Undo the last step.")
     parser("redo", "Redo the last undone step.")
     parser("history", "List the steps of the session.")
@@ -249,6 +252,9 @@ class GloveMagics(Magics):
 
     def _apply(self, args: argparse.Namespace) -> None:
         name, session = self._current(args.on)
+        if args.dry_run:
+            print(f"{name}: {session.preview(args.uri, at=args.at).summary()}")
+            return
         step = session.apply(args.uri, at=args.at)
         print(f"{name}: {step.summary()}" + (f"; {step.check}" if step.check else ""))
 

@@ -4,6 +4,7 @@ from glove_lab.patching._apply import (
     Outcome,
     apply,
     apply_rule,
+    dry_run_of,
     merge_params,
     parse_uri,
     resolve,
@@ -35,6 +36,7 @@ from glove_lab.patching._rule import (
 __all__ = [
     "BUILTIN_RULES", "ENTRY_POINT_GROUP", "FormKind", "FormValue", "Match", "Outcome", "Param",
     "ParamForm", "Rule", "RuleContext", "RuleForm", "Verdict", "all_rules", "apply", "apply_rule",
+    "dry_run_of",
     "check_rule_name", "extra_behaviour", "is_rule_name", "load_entry_points", "lookup",
     "merge_params", "parse_uri", "register_rule", "register_rule_source", "require_rules",
     "resolve", "rule", "rules", "skipped_text", "unregister_rule",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import parse_qsl
 
 from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError
@@ -19,17 +19,19 @@ from glove_lab.tree import (
     children_of,
     describe_path,
     diff,
+    display_path,
     get,
     index_of,
     kind_of,
     protect,
     rebind_paths,
     restore_if_changed,
+    shorten,
     snapshot,
 )
 
-__all__ = ["apply", "apply_rule", "merge_params", "resolve", "rules", "Outcome", "parse_uri",
-           "skipped_text"]
+__all__ = ["apply", "apply_rule", "dry_run_of", "merge_params", "resolve", "rules", "Outcome",
+           "parse_uri", "skipped_text"]
 
 
 @dataclass(frozen=True)
@@ -45,24 +47,72 @@ class Outcome:
     # Candidates the rule left alone: (path, type name, reason), in traversal order.
     skipped: tuple[tuple[KeyPath, str, str], ...] = field(default=())
     notes: tuple[str, ...] = field(default=())  # what the action said it did (context.note)
+    # True for a dry run: `tree` is the input tree, and the paths say what applying would do.
+    dry_run: bool = field(default=False)
+
+    @property
+    def count(self) -> int:
+        """How many changes (minimal changed paths, as in `gl.diff`) the application makes."""
+        return len(self.changed_paths)
+
+    def summary(self, shown: int = 5) -> str:
+        """One line: `would change 53 nodes: bn1, ... (+48)` (a dry run) or `changed ...`."""
+        n = len(self.changed_paths)
+        verb = "would change" if self.dry_run else "changed"
+        if not n:
+            text = f"{verb} nothing"
+        else:
+            paths = ", ".join(shorten(display_path(p), 60) for p in self.changed_paths[:shown])
+            more = f" (+{n - shown})" if n > shown else ""
+            text = f"{verb} {n} node{'s' if n != 1 else ''}: {paths}{more}"
+        if self.notes:
+            text += "; " + "; ".join(self.notes)
+        if self.skipped:
+            text += f"; {'would skip' if self.dry_run else 'skipped'} {skipped_text(self.skipped)}"
+        return text
 
 
+@overload
 def apply(tree: Any, rule_or_uri: Rule | str, at: PathSpec | Iterable[PathSpec] | None = None,
-          strict: bool = True, params: Mapping[str, Any] | None = None,
-          **keyword_params: Any) -> Any:
+          strict: bool = True, params: Mapping[str, Any] | None = None, *,
+          dry_run: Literal[False] = False, **keyword_params: Any) -> Any: ...
+@overload
+def apply(tree: Any, rule_or_uri: Rule | str, at: PathSpec | Iterable[PathSpec] | None = None,
+          strict: bool = True, params: Mapping[str, Any] | None = None, *,
+          dry_run: Literal[True], **keyword_params: Any) -> Outcome: ...
+def apply(tree: Any, rule_or_uri: Rule | str, at: PathSpec | Iterable[PathSpec] | None = None,
+          strict: bool = True, params: Mapping[str, Any] | None = None, *,
+          dry_run: bool = False, **keyword_params: Any) -> Any:
     """A new tree with the rule applied to the outermost matching nodes (or those `at`).
 
     `rule_or_uri` is a Rule, a registered name, or `"name?k=v&k2=v2"` (URI
     values are converted by the parameters' type hints). Rule parameters go
     in `params={"name": value}`, which no parameter name can collide with
     (`params={"strict": 5, "at": 1}`); as a shorthand, parameters whose names
-    are not `at`, `strict` or `params` may also be given as keywords.
+    are not `at`, `strict`, `params` or `dry_run` may also be given as keywords.
     Raises PathError for an `at` path that does not exist, NoMatchError when
-    an `at` node does not match or (strict) nothing matches, RuleError when
-    the action raises; the input tree is never modified.
+    (strict) an `at` node does not match or nothing matches, RuleError when
+    the action raises; the input tree is never modified. With `strict=False`,
+    `at` nodes the rule does not match are left alone (listed in the
+    Outcome's `skipped`) and no match at all is a no-op.
+
+    `dry_run=True` returns an `Outcome` instead of a tree: what applying would
+    do (`matched_paths`, `changed_paths`, `count`, `summary()`), with
+    `Outcome.tree` the input tree itself. The rule runs exactly as for a real
+    application (so a dry run raises exactly when the real one would), and its
+    result is dropped.
     """
-    return apply_rule(tree, rule_or_uri, at=at, strict=strict, params=params,
-                      _record_changes=False, **keyword_params).tree
+    outcome = apply_rule(tree, rule_or_uri, at=at, strict=strict, params=params,
+                         _record_changes=dry_run, **keyword_params)
+    if dry_run:
+        return dry_run_of(outcome, tree)
+    return outcome.tree
+
+
+def dry_run_of(outcome: Outcome, tree: Any) -> Outcome:
+    """`outcome` as a dry run on `tree`: the same paths, the input tree kept."""
+    return Outcome(tree, outcome.rule, outcome.params, outcome.paths, outcome.matched_paths,
+                   outcome.changed_paths, outcome.skipped, outcome.notes, dry_run=True)
 
 
 def apply_rule(tree: Any, rule_or_uri: Rule | str,
@@ -237,6 +287,7 @@ def _targets(tree: Any, rule: Rule, at: PathSpec | Iterable[PathSpec] | None, st
     if not requested:
         raise PathError(f"rule {rule.name!r}: at= was given no paths")
     chosen: list[tuple[KeyPath, Any]] = []
+    unmatched: list[tuple[KeyPath, Any, str]] = []
     # Many paths: look each up in the root's index (O(1)), not by walking from the root
     # (O(fanout) per level: quadratic for thousands of siblings).
     index = index_of(tree) if len(requested) > 8 else None
@@ -251,6 +302,9 @@ def _targets(tree: Any, rule: Rule, at: PathSpec | Iterable[PathSpec] | None, st
         else:
             node = get(tree, path)  # PathError names the missing key
         verdict = rule.on.decide(tree, path, node)
+        if verdict is not True and not strict:
+            unmatched.append((path, node, verdict or "not matched"))
+            continue
         if verdict is not True:
             why = (f"it leaves this {type(node).__name__} alone: {verdict}" if verdict
                    else f"it applies to {rule.on!r}")
@@ -273,7 +327,7 @@ def _targets(tree: Any, rule: Rule, at: PathSpec | Iterable[PathSpec] | None, st
     for item in chosen:
         if not deduplicated or deduplicated[-1][0] != item[0]:
             deduplicated.append(item)
-    return _outermost(deduplicated), []
+    return _outermost(deduplicated), unmatched
 
 
 def _position_by_walk(tree: Any, node: Any) -> int:

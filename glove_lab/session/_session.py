@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from glove_lab._version import __version__
-from glove_lab.errors import CheckError, GloveError, SerializationError
-from glove_lab.patching import Rule, apply_rule, resolve
+from glove_lab.errors import CheckError, GloveError, NoMatchError, SerializationError
+from glove_lab.patching import Outcome, Rule, apply_rule, dry_run_of, resolve, skipped_text
 from glove_lab.session._check import CHECK_MODES, Check, CheckResult, run_check
 from glove_lab.session._export import export_problem, export_steps
 from glove_lab.session._step import Step
@@ -143,11 +143,17 @@ class Session:
 
     # -- editing -------------------------------------------------------------
     def apply(self, rule: Rule | str, at: PathSpec | Iterable[PathSpec] | None = None,
-              params: Mapping[str, Any] | None = None, **keyword_params: Any) -> Step:
-        """Apply a rule (strictly) and record it; on error nothing changes.
+              params: Mapping[str, Any] | None = None, *, strict: bool = True,
+              **keyword_params: Any) -> Step:
+        """Apply a rule and record it; on error nothing changes.
 
         Rule parameters go in `params={...}` (any name, `at` and `params`
         included) or, for names that do not collide, as keywords.
+
+        `strict=False` leaves alone the `at` nodes the rule does not match
+        (the step lists them as skipped and records only the matched paths, so
+        replay stays strict); a step that would match nothing at all is still
+        refused with NoMatchError (a session records no empty steps).
 
         The step and every listener's update happen together: if a listener
         raises, the step is rolled back and a GloveError says so. A call made
@@ -156,8 +162,7 @@ class Session:
         rule_name = rule.name if isinstance(rule, Rule) else str(rule).split("?", 1)[0]
         with self._running(f"applying {rule_name!r}"):
             start = time.perf_counter()
-            outcome = apply_rule(self.tree, rule, at=at, strict=True, params=params,
-                                 **keyword_params)
+            outcome = self._outcome(rule, at, strict, params, keyword_params)
             step = Step(
                 rule=outcome.rule.name,
                 params=outcome.params,
@@ -179,6 +184,34 @@ class Session:
                 warnings.warn(f"this step cannot be exported: {problem}", stacklevel=2)
             self._push(outcome.tree, step)
         return step
+
+    def preview(self, rule: Rule | str, at: PathSpec | Iterable[PathSpec] | None = None,
+                params: Mapping[str, Any] | None = None, *, strict: bool = True,
+                **keyword_params: Any) -> Outcome:
+        """What `apply` with the same arguments would do, doing nothing: a dry-run Outcome.
+
+        The rule runs on the current tree exactly as `apply` would run it, so
+        it raises exactly when `apply` would (NoMatchError, RuleError, ...); its
+        result is dropped. No step is recorded, no listener is told and the
+        session's check is not run (a check is a forward pass; a preview is
+        asked on every hover). `Outcome.tree` is the current tree itself.
+        """
+        tree = self.tree
+        return dry_run_of(self._outcome(rule, at, strict, params, keyword_params), tree)
+
+    def _outcome(self, rule: Rule | str, at: PathSpec | Iterable[PathSpec] | None,
+                 strict: bool, params: Mapping[str, Any] | None,
+                 keyword_params: Mapping[str, Any]) -> Outcome:
+        """The rule applied to the current tree; NoMatchError if it would match nothing."""
+        outcome = apply_rule(self.tree, rule, at=at, strict=strict, params=params,
+                             **keyword_params)
+        if not outcome.matched_paths:  # (only possible with strict=False)
+            where = "in this tree" if at is None else "at any of the given paths"
+            left_alone = (f"; it leaves alone {skipped_text(outcome.skipped)}"
+                          if outcome.skipped else "")
+            raise NoMatchError(f"rule {outcome.rule.name!r} matches nothing {where}"
+                               f"{left_alone}; nothing to record")
+        return outcome
 
     def _checked(self, step: Step, tree: Any) -> Step:
         """`step` with the check's result; CheckError (nothing changed) if it fails in "raise"."""

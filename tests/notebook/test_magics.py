@@ -202,3 +202,23 @@ def test_a_step_that_cannot_be_exported_warns_in_the_widget(shell):
     assert widget.controller.apply("glove.replace", {"value": Scaled(1)})
     assert "this step cannot be exported" in widget.controller.status
     assert "'blocks[0].conv'" in widget.controller.status
+
+
+def test_apply_dry_run_prints_what_would_change_and_changes_nothing(shell, capsys):
+    original = shell.user_ns["net"]
+    glove(shell, "show net")
+    glove(shell, "apply nbtest.widen?factor=4 --dry-run")
+    assert capsys.readouterr().out.strip() == (
+        "net: would change 3 nodes: blocks[0].conv.channels, blocks[1].conv.channels, "
+        "blocks[2].conv.channels")
+    assert shell.user_ns["net"] is original
+    assert sessions_of(shell)["net"].history == []
+
+
+def test_apply_dry_run_of_a_failing_rule_is_a_usage_error_and_changes_nothing(shell):
+    original = shell.user_ns["net"]
+    glove(shell, "show net")
+    with pytest.raises(UsageError, match=r"glove: .*does not match the node at 'blocks'"):
+        glove(shell, "apply nbtest.widen --at blocks --dry-run")
+    assert shell.user_ns["net"] is original
+    assert sessions_of(shell)["net"].history == []
