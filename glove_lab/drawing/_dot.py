@@ -103,12 +103,12 @@ def _node_statement(node: GraphNode) -> str:
     border = style.BORDER
     penwidth = "1"
     node_style = "rounded,filled"
-    if node.role in ("collapsed", "folded", "more"):
+    if node.role in ("collapsed", "folded", "more", "elided"):
         classes.append("glove-collapsed")
         if node.role != "collapsed":
             classes.append(f"glove-{node.role}")
         node_style = "rounded,filled,dashed"
-        if node.role == "more":
+        if node.role in ("more", "elided"):
             fill = "#f8fafc"
     if node.state:
         classes.append(f"glove-{node.state}")
@@ -132,6 +132,11 @@ def _node_statement(node: GraphNode) -> str:
 def _label(node: GraphNode) -> str:
     rows: list[str] = []
     text_color = style.STATE_BORDER["removed"] if node.state == "removed" else style.TEXT
+    if node.role == "elided":
+        rows.append(_wide(f'<B>{html_text(node.name)}</B>'))
+        rows.append(_wide(_small(f"{html_text(node.first_key)} … {html_text(node.last_key)}"
+                                 f", {node.hidden:,} nodes")))
+        return _table(rows)
     if node.role == "more":
         rows.append(_wide(f'<B>{html_text(node.name)}</B>'))
         rows.append(_wide(_small(f"{html_text(node.first_key)} … {html_text(node.last_key)}")))

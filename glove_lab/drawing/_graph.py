@@ -9,8 +9,16 @@ children and one "+K more" placeholder for the rest, and a run of identical
 siblings folds into one node showing the run's length. Paths to highlighted,
 changed and `expand=`-ed nodes are opened first, so those stay visible.
 
+Deep selections: the levels between a highlighted (changed, expanded) node
+and the root are opened, except that a run of more than `ELIDE_AFTER` such
+levels is drawn as one "… N levels …" placeholder (the top levels and the
+node's near ancestors stay), so drawing a node 10,000 levels deep costs what
+drawing its neighbourhood costs. Clicking the placeholder expands the first
+level it hides, which reveals `BELOW_LEVELS` more.
+
 Cost follows what is drawn: placeholder sizes come from the root's cached
-`index_of(tree)`, and folding compares siblings within a fixed allowance."""
+`index_of(tree)` by traversal position (no path is made for a hidden node),
+and folding compares siblings within a fixed allowance."""
 
 from __future__ import annotations
 
@@ -47,6 +55,11 @@ FOLD_MIN = 3          # identical consecutive siblings that fold into one node
 MIN_FANOUT = 8        # children shown under one box, at least, when the budget allows
 MAX_GHOSTS = 8        # removed children drawn under one box
 INLINE_ITEMS = 6      # a tuple/list of at most this many scalars is shown as one row
+ELIDE_AFTER = 40      # a run of more forced levels than this is one "… N levels …" node
+TOP_LEVELS = 3        # levels below the root always drawn on the way to a deep node
+NEAR_LEVELS = 3       # ancestors drawn above a deep highlighted node
+BELOW_LEVELS = 40     # levels drawn below an expanded node on the way to a deep one
+DEPTH_ALLOWANCE = 20_000  # summed depth of the boxes opened, beyond forced ones
 
 _ROOT = KeyPath()
 _SCALARS = frozenset({int, float, complex, str, bytes, bool, type(None)})
@@ -58,7 +71,7 @@ _FORCED, _EXPANDED, _NORMAL = 0, 1, 2
 # The small vocabularies of the graph model, spelled once.
 Mark = Literal["", "changed", "added", "removed"]
 """How a row or a node differs from the tree it is compared with ("" = not at all)."""
-Role = Literal["open", "collapsed", "folded", "more", "removed", "leaf"]
+Role = Literal["open", "collapsed", "folded", "more", "removed", "leaf", "elided"]
 """What a drawn node stands for (see GraphNode)."""
 
 
@@ -81,8 +94,10 @@ class GraphNode:
     `role` is "open" (children drawn, or none to draw), "collapsed" (children
     hidden), "folded" (the first of `count` identical siblings, standing for
     all of them), "more" (`count` hidden siblings), "removed" (a diff ghost)
-    or "leaf" (a root that is a plain value). `hidden` counts the tree nodes
-    hidden below a node or in a "more" range, leaves included. `state` is "",
+    or "leaf" (a root that is a plain value), or "elided" (`count` levels on
+    the way to a deep node, drawn as one; its path is the first of them).
+    `hidden` counts the tree nodes hidden below a node or in a "more" range,
+    leaves included. `state` is "",
     "changed", "added" or "removed".
     """
 
@@ -163,6 +178,20 @@ class _Open:
     node: Any
     inside: bool = False  # within an `expand=` subtree
     run: tuple[int, str, str] | None = None
+    position: int = 0  # traversal position in the root's index (for subtree sizes)
+
+
+class _Trie:
+    """The paths that must be visible, merged: one node per distinct prefix."""
+
+    __slots__ = ("below", "children", "expand", "near", "target")
+
+    def __init__(self) -> None:
+        self.children: dict[Any, _Trie] = {}
+        self.target = False
+        self.expand = False
+        self.near = NEAR_LEVELS + 1  # levels down to the nearest target, capped
+        self.below = BELOW_LEVELS + 1  # levels below the nearest expanded ancestor, capped
 
 
 @dataclasses.dataclass
@@ -197,12 +226,18 @@ class _Builder:
         self.removed_rows: dict[KeyPath, list[tuple[Any, Any]]] = {}
         self.force_open: set[KeyPath] = set()
         self.show_children: dict[KeyPath, set[Any]] = {}
+        # Boxes to keep visible (with whether they are expanded), planned into
+        # force_open/show_children/jumps by `_plan` before layout.
+        self.targets: list[tuple[KeyPath, bool]] = []
+        # Elided runs: parent path -> first key -> (the run's keys, the path drawn after it).
+        self.jumps: dict[KeyPath, dict[Any, tuple[tuple[Any, ...], KeyPath]]] = {}
+        self.depth_used = 0
         self.expand_roots: set[KeyPath] = set()
         self.change_paths: list[KeyPath] = []
         # Per opened box: its box children's keys and the item drawn for each range.
         self.slots: dict[KeyPath, tuple[list[Any], list[tuple[_Item, KeyPath]]]] = {}
         self._positions: dict[KeyPath, dict[Any, int]] = {}
-        self._sizes: dict[KeyPath, int] | None = None
+        self._sizes: list[int] | None = None
         self._shared: dict[int, int] | None = None
 
     # -- marks --
@@ -217,8 +252,7 @@ class _Builder:
 
     def mark_expanded(self, path: KeyPath) -> None:
         box = self._box_of(path)
-        self._require_visible(box)
-        self.force_open.add(box)
+        self._require_visible(box, expand=True)
         self.expand_roots.add(box)
 
     def mark_changes(self, changes: list[Change]) -> None:
@@ -250,11 +284,78 @@ class _Builder:
             return parent
         return parent.parent  # a scalar inside an inlined tuple
 
-    def _require_visible(self, box: KeyPath) -> None:
-        for i in range(len(box)):
-            prefix = KeyPath(box[:i])
-            self.force_open.add(prefix)
-            self.show_children.setdefault(prefix, set()).add(box[i])
+    def _require_visible(self, box: KeyPath, expand: bool = False) -> None:
+        self.targets.append((box, expand))
+
+    def _plan(self) -> None:
+        """Which forced levels are drawn and which runs of them are elided.
+
+        The boxes to keep visible are merged into a trie (linear in their
+        depths). A level is drawn if it is among the top levels, a target or
+        one of its near ancestors, below an expanded target (within
+        `BELOW_LEVELS`), or where paths branch; a longer run of the other
+        levels than `ELIDE_AFTER` becomes one elided node. Only drawn levels
+        get a KeyPath, so a selection 10,000 levels deep costs O(depth).
+        """
+        if not self.targets:
+            return
+        root = _Trie()
+        for box, expand in self.targets:
+            trie = root
+            for key in box:
+                child = trie.children.get(key)
+                if child is None:
+                    child = trie.children[key] = _Trie()
+                trie = child
+            trie.target = True
+            trie.expand = trie.expand or expand
+        order: list[tuple[_Trie, int]] = []  # parents first
+        stack = [(root, 0)]
+        while stack:
+            trie, depth = stack.pop()
+            order.append((trie, depth))
+            below = 1 if trie.expand else trie.below + 1
+            for child in trie.children.values():
+                child.below = min(below, BELOW_LEVELS + 1)
+                stack.append((child, depth + 1))
+        for trie, _ in reversed(order):  # children first
+            if trie.target:
+                trie.near = 0
+            for child in trie.children.values():
+                trie.near = min(trie.near, child.near + 1)
+
+        def kept(trie: _Trie, depth: int) -> bool:
+            return (depth <= TOP_LEVELS or trie.near <= NEAR_LEVELS
+                    or trie.below <= BELOW_LEVELS or len(trie.children) != 1)
+
+        walk: list[tuple[_Trie, KeyPath, int]] = [(root, _ROOT, 0)]
+        while walk:
+            trie, path, depth = walk.pop()
+            if trie.expand:
+                self.force_open.add(path)
+            if not trie.children:
+                continue
+            self.force_open.add(path)
+            self.show_children[path] = set(trie.children)
+            for key, child in trie.children.items():
+                run = [key]
+                node, level = child, depth + 1
+                while not kept(node, level):
+                    [(next_key, node)] = node.children.items()
+                    run.append(next_key)
+                    level += 1
+                if len(run) - 1 > ELIDE_AFTER:
+                    resume = KeyPath((*path, *run))
+                    self.jumps.setdefault(path, {})[key] = (tuple(run[:-1]), resume)
+                    walk.append((node, resume, level))
+                    continue
+                # A short run: every level is drawn.
+                prefix = path
+                for step, run_key in enumerate(run[:-1]):
+                    prefix = prefix.child(run_key)
+                    self.force_open.add(prefix)
+                    self.show_children[prefix] = {run[step + 1]}
+                walk.append((node, prefix.child(run[-1]), level))
 
     # -- layout --
 
@@ -267,10 +368,12 @@ class _Builder:
                              selected=_ROOT in self.selected)
             self._add(node)
             return GraphModel(list(self.nodes.values()), self.edges, sorted(self.tags), has_diff)
+        self._plan()
         self.used = 1
         heap: list[tuple[int, int, int, _Open]] = []
         sequence = 0
-        heapq.heappush(heap, (self._priority(_ROOT, False), 0, sequence, _Open(_ROOT, root)))
+        heapq.heappush(heap, (self._priority(_ROOT, False), 0, sequence,
+                              _Open(_ROOT, root, position=0)))
         while heap:
             priority, _, _, entry = heapq.heappop(heap)
             for child in self._draw_box(entry, priority):
@@ -289,7 +392,7 @@ class _Builder:
     def _draw_box(self, entry: _Open, priority: int) -> list[_Open]:
         """Draw the box of `entry`; return the children to draw as boxes of their own."""
         path, node = entry.path, entry.node
-        leaves, boxes = _split(node)
+        leaves, boxes, order = _split(node)
         graph_node = self._box_node(path, node, leaves, "open")
         if entry.run is not None:
             graph_node.role = "folded"
@@ -302,14 +405,19 @@ class _Builder:
         may_open = forced or priority == _EXPANDED or self.depth is None or len(path) < self.depth
         remaining = self.budget - self.used
         limit = min(self.fanout, remaining)
-        if not forced and (not may_open or (limit < len(boxes) and limit < 3)):
+        if not forced and (not may_open or (limit < len(boxes) and limit < 3)
+                           or self.depth_used >= DEPTH_ALLOWANCE):
             if graph_node.role == "open":
                 graph_node.role = "collapsed"
-            graph_node.hidden = self._hidden_below(path, node, leaves)
+            graph_node.hidden = self._hidden_below(entry.position, leaves)
             return []
         items = self._window(boxes, max(limit, 1), forced_keys)
         self.used += len(items)
+        self.depth_used += len(items) * (len(path) + 1)
+        positions = self._child_positions(entry.position, len(leaves) + len(boxes))
+        box_positions = [positions[i] for i in order]
         inside = entry.inside or path in self.expand_roots
+        jumps = self.jumps.get(path, {})
         drawn: list[tuple[_Item, KeyPath]] = []
         to_open: list[_Open] = []
         for item in items:
@@ -317,8 +425,14 @@ class _Builder:
             child_path = path.child(key)
             drawn.append((item, child_path))
             if item.kind == "more":
-                self._add(self._more_node(path, node, boxes, item, items, leaves))
+                self._add(self._more_node(path, entry.position, boxes, box_positions, item,
+                                          items, leaves))
                 self.edges.append(GraphEdge(path, child_path, ""))
+                continue
+            jump = jumps.get(key) if item.kind == "single" else None
+            if jump is not None:
+                to_open.append(self._elide(path, child_path, child, box_positions[item.start],
+                                           jump, inside))
                 continue
             label = _key_text(key)
             run = None
@@ -326,11 +440,50 @@ class _Builder:
                 last = _key_text(boxes[item.end - 1][0])
                 label = f"{label}…{last}"
                 run = (item.end - item.start, _key_text(key), last)
-            to_open.append(_Open(child_path, child, inside, run))
+            to_open.append(_Open(child_path, child, inside, run, box_positions[item.start]))
             self.edges.append(GraphEdge(path, child_path, label,
                                         self.node_state.get(child_path, "")))
         self.slots[path] = ([key for key, _ in boxes], drawn)
         return to_open
+
+    def _elide(self, parent: KeyPath, first: KeyPath, child: Any, position: int,
+               jump: tuple[tuple[Any, ...], KeyPath], inside: bool) -> _Open:
+        """Draw an elided run of levels as one node; return the box drawn after it."""
+        run, resume = jump
+        node, end = child, position
+        for key in (*run[1:], resume[-1]):
+            node, end = self._descend(node, end, key)
+        sizes = self._subtree_size_list()
+        self._add(GraphNode(first, "elided", f"… {len(run):,} levels …",
+                            hidden=sizes[position] - sizes[end], count=len(run),
+                            first_key=_key_text(run[0]), last_key=_key_text(run[-1])))
+        self.edges.append(GraphEdge(parent, first, _key_text(run[0]),
+                                    self.node_state.get(first, "")))
+        self.edges.append(GraphEdge(first, resume, _key_text(resume[-1]),
+                                    self.node_state.get(resume, "")))
+        self.used += 1
+        return _Open(resume, node, inside, None, end)
+
+    def _descend(self, node: Any, position: int, key: Any) -> tuple[Any, int]:
+        """The child of `node` under `key` and its traversal position."""
+        sizes = self._subtree_size_list()
+        kind = kind_of(node)
+        at = position + 1
+        for child_key, child in kind.children(node) if kind is not None else ():
+            if type(child_key) is type(key) and (child_key == key or child_key is key):
+                return child, at
+            at += sizes[at]
+        raise PathError(f"no key {key!r} below {_name(node)}")  # planned from real paths
+
+    def _child_positions(self, position: int, count: int) -> list[int]:
+        """Traversal positions of a node's `count` children (children of the index's walk)."""
+        sizes = self._subtree_size_list()
+        positions = []
+        at = position + 1
+        for _ in range(count):
+            positions.append(at)
+            at += sizes[at]
+        return positions
 
     def _window(self, boxes: list[tuple[Any, Any]], limit: int,
                 forced_keys: set[Any]) -> list[_Item]:
@@ -511,31 +664,31 @@ class _Builder:
             return "changed"
         return ""
 
-    def _more_node(self, path: KeyPath, node: Any, boxes: list[tuple[Any, Any]], item: _Item,
-                   items: list[_Item], leaves: list[tuple[Any, Any]]) -> GraphNode:
+    def _more_node(self, path: KeyPath, position: int, boxes: list[tuple[Any, Any]],
+                   box_positions: list[int], item: _Item, items: list[_Item],
+                   leaves: list[tuple[Any, Any]]) -> GraphNode:
         key = boxes[item.start][0]
-        sizes = self._subtree_sizes()
+        sizes = self._subtree_size_list()
         if item.end == len(boxes) and item.end - item.start > 64:
             # The tail range of a wide box: total minus what is drawn, not a sum over it.
-            shown = sum(sizes.get(path.child(boxes[j][0]), 1)
+            shown = sum(sizes[box_positions[j]]
                         for other in items if other is not item
                         for j in range(other.start, other.end))
-            hidden = self._hidden_below(path, node, leaves) - shown
+            hidden = self._hidden_below(position, leaves) - shown
         else:
-            hidden = sum(sizes.get(path.child(boxes[j][0]), 1)
-                         for j in range(item.start, item.end))
+            hidden = sum(sizes[box_positions[j]] for j in range(item.start, item.end))
         return GraphNode(path.child(key), "more", f"+{item.end - item.start} more",
                          hidden=hidden, count=item.end - item.start,
                          first_key=_key_text(key), last_key=_key_text(boxes[item.end - 1][0]))
 
-    def _hidden_below(self, path: KeyPath, node: Any, leaves: list[tuple[Any, Any]]) -> int:
-        """Tree nodes under `node` that are not rows of it (values in its box children)."""
-        total = self._subtree_sizes().get(path, 1) - 1
+    def _hidden_below(self, position: int, leaves: list[tuple[Any, Any]]) -> int:
+        """Tree nodes under the node at `position` that are not rows of it."""
+        total = self._subtree_size_list()[position] - 1
         return total - sum(_size(value) for _, value in leaves)
 
-    def _subtree_sizes(self) -> dict[KeyPath, int]:
+    def _subtree_size_list(self) -> list[int]:
         if self._sizes is None:
-            self._sizes = index_of(self.tree).subtree_sizes
+            self._sizes = index_of(self.tree).sizes
         return self._sizes
 
     def _add(self, node: GraphNode) -> None:
@@ -572,19 +725,35 @@ class _Builder:
         return positions.get(key)
 
     def _owner(self, path: KeyPath) -> GraphNode | None:
-        """The drawn node whose box (or placeholder) holds `path`."""
-        for depth in range(len(path), -1, -1):
-            prefix = KeyPath(path[:depth])
-            node = self.nodes.get(prefix)
-            if node is None:
-                continue
-            if depth == len(path) or node.role != "open" or prefix not in self.slots:
+        """The drawn node whose box (or placeholder) holds `path`, found from the root down."""
+        current, depth = _ROOT, 0
+        node = self.nodes.get(_ROOT)
+        while node is not None:
+            if depth == len(path) or node.role != "open" or current not in self.slots:
                 return node
-            position = self._position(prefix, path[depth])
-            for item, item_path in self.slots[prefix][1]:
+            position = self._position(current, path[depth])
+            found = None
+            for item, item_path in self.slots[current][1]:
                 if position is not None and item.start <= position < item.end:
-                    return self.nodes.get(item_path, node)
-            return node
+                    found = item, item_path
+                    break
+            if found is None:
+                return node
+            item, item_path = found
+            child = self.nodes.get(item_path)
+            if child is None:
+                return node
+            if item.kind != "single" or child.role not in ("open", "elided"):
+                return child
+            if child.role == "elided":
+                run, resume = self.jumps[current][path[depth]]
+                end = depth + len(run)
+                if len(path) <= end or tuple(path[depth:end + 1]) != (*run, resume[-1]):
+                    return child
+                current, depth = resume, end + 1
+            else:
+                current, depth = item_path, depth + 1
+            node = self.nodes.get(current)
         return None
 
 
@@ -608,19 +777,21 @@ def _gap(start: int, end: int) -> list[_Item]:
     return [_Item("more", start, end)]
 
 
-def _split(node: Any) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
-    """A box's children as (rows, boxes)."""
+def _split(node: Any) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]], list[int]]:
+    """A box's children as (rows, boxes, each box's place among all the children)."""
     kind = kind_of(node)
     leaves: list[tuple[Any, Any]] = []
     boxes: list[tuple[Any, Any]] = []
+    order: list[int] = []
     if kind is None:
-        return leaves, boxes
-    for key, child in kind.children(node):
+        return leaves, boxes, order
+    for i, (key, child) in enumerate(kind.children(node)):
         if is_box(child):
             boxes.append((key, child))
+            order.append(i)
         else:
             leaves.append((key, child))
-    return leaves, boxes
+    return leaves, boxes, order
 
 
 def _inline(value: Any) -> bool:

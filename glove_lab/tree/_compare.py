@@ -66,18 +66,33 @@ def diff(a: Any, b: Any) -> list[Change]:
 @deep
 def _deep_diff(a: Any, b: Any) -> list[Change]:
     changes: list[Change] = []
-    _diff(a, b, KeyPath(), changes)
+    _diff(a, b, None, changes)
     return changes
 
 
-def _diff(a: Any, b: Any, path: KeyPath, out: list[Change]) -> None:
+# A path while diffing is a link `(parent link, key)` (None at the root): one tuple per
+# level, made into a KeyPath only for a change, so a change 10,000 levels deep costs
+# O(depth), not a KeyPath copy per level (O(depth^2)).
+_Link = tuple[Any, Any] | None
+
+
+def _path(link: _Link) -> KeyPath:
+    keys: list[Any] = []
+    while link is not None:
+        link, k = link
+        keys.append(k)
+    keys.reverse()
+    return KeyPath(keys)
+
+
+def _diff(a: Any, b: Any, link: _Link, out: list[Change]) -> None:
     if a is b:
         return
     kind = kind_of(a)
     if (kind is None or type(a) is not type(b)
             or (isinstance(a, Call) and a.function is not b.function)):
         if not eq(a, b):
-            out.append(Change(path, "changed", a, b))
+            out.append(Change(_path(link), "changed", a, b))
         return
     children_a = dict(kind.children(a))
     children_b = dict(kind.children(b))  # same type as `a`, so the same kind
@@ -85,12 +100,12 @@ def _diff(a: Any, b: Any, path: KeyPath, out: list[Change]) -> None:
         if key in children_b:
             other = children_b[key]
             if child is not other:  # shared subtrees: no path to build, no call
-                _diff(child, other, path.child(key), out)
+                _diff(child, other, (link, key), out)
         else:
-            out.append(Change(path.child(key), "removed", child, None))
+            out.append(Change(_path((link, key)), "removed", child, None))
     for key, child in children_b.items():
         if key not in children_a:
-            out.append(Change(path.child(key), "added", None, child))
+            out.append(Change(_path((link, key)), "added", None, child))
 
 
 def _leaf_eq(a: Any, b: Any) -> bool:

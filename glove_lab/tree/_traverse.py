@@ -164,6 +164,7 @@ class TreeIndex:
         self._entries: list[tuple[KeyPath, Any]] | None = None
         self._by_tag: dict[str, list[int]] | None = None
         self._subtree_sizes: dict[KeyPath, int] | None = None
+        self._sizes: list[int] | None = None
         self._positions: dict[KeyPath, int] | None = None
         self._shared: dict[int, list[int]] | None = None
         self._node_ids: frozenset[int] | None = None
@@ -252,14 +253,25 @@ class TreeIndex:
         return self._shared
 
     @property
-    def subtree_sizes(self) -> dict[KeyPath, int]:
-        """Number of nodes in the subtree at each path (itself included)."""
-        if self._subtree_sizes is None:
+    def sizes(self) -> list[int]:
+        """Number of nodes in the subtree at each traversal position (itself included).
+
+        A node's children follow it: the first at `i + 1`, each next one
+        `sizes[child]` further on, so subtrees are found without any path.
+        """
+        if self._sizes is None:
             counts = [1] * len(self.nodes)
             parents = self.parents
             for i in range(len(counts) - 1, 0, -1):  # children come after their parent
                 counts[parents[i]] += counts[i]
-            self._subtree_sizes = dict(zip((path for path, _ in self.entries), counts))
+            self._sizes = counts
+        return self._sizes
+
+    @property
+    def subtree_sizes(self) -> dict[KeyPath, int]:
+        """Number of nodes in the subtree at each path (itself included)."""
+        if self._subtree_sizes is None:
+            self._subtree_sizes = dict(zip((path for path, _ in self.entries), self.sizes))
         return self._subtree_sizes
 
     def positions(self, tag: str | None = None, type: Any = None) -> list[int] | range:

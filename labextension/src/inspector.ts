@@ -8,6 +8,11 @@ import { asString, asStringArray, focusQuietly, h, tagHue } from './dom';
 import { segmentStarts } from './navigate';
 import { IInspector } from './types';
 
+/** A breadcrumb longer than this shows its top and nearest ancestors only. */
+const MAX_CRUMBS = 12;
+const CRUMBS_TOP = 3;
+const CRUMBS_NEAR = 6;
+
 export class InspectorView {
   /** The section (`.glove-inspector`). */
   readonly el: HTMLElement;
@@ -71,12 +76,23 @@ export class InspectorView {
   private _breadcrumb(path: string): HTMLElement {
     const nav = h('nav', 'glove-breadcrumb');
     nav.setAttribute('aria-label', 'Ancestors');
-    const stops = [''];
-    for (const start of segmentStarts(path).slice(1)) {
-      stops.push(path.slice(0, start));
-    }
-    for (const stop of stops) {
-      const label = stop === '' ? '$' : lastSegment(stop);
+    // One scan of the path; a deep node shows its top and nearest ancestors and
+    // "… N …" between them (a crumb per level of a 10,000-deep path would be
+    // 10,000 buttons, each titled with its whole path).
+    const starts = path === '' ? [0] : segmentStarts(path);
+    const levels = [...starts.keys()]; // level k's path ends where segment k starts
+    const shown = levels.length > MAX_CRUMBS
+      ? [...levels.slice(0, CRUMBS_TOP), -1, ...levels.slice(levels.length - CRUMBS_NEAR)]
+      : levels;
+    for (const k of shown) {
+      if (k < 0) {
+        const hidden = levels.length - CRUMBS_TOP - CRUMBS_NEAR;
+        nav.append(h('span', 'glove-crumb-gap', `… ${hidden.toLocaleString('en')} levels …`),
+          h('span', 'glove-crumb-sep', '›'));
+        continue;
+      }
+      const stop = path.slice(0, starts[k]);
+      const label = k === 0 ? '$' : path.slice(starts[k - 1], starts[k]);
       const crumb = h('button', 'glove-crumb', label);
       crumb.type = 'button';
       crumb.title = `Select ${stop === '' ? '$ (the root)' : stop}`;

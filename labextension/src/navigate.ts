@@ -67,10 +67,23 @@ export class DrawnTree {
         this._order.push(path);
       }
     }
+    // The nearest drawn ancestor is the longest drawn path that ends where one of
+    // `path`'s segments starts and is a prefix of it: one scan of `path`, so a
+    // node drawn 10,000 levels below its nearest drawn ancestor (an elided run)
+    // costs its length, not its depth times its length.
+    const byLength = new Map<number, string[]>();
     for (const path of this._order) {
-      let up = parentPath(path);
-      while (up !== null && !seen.has(up)) {
-        up = parentPath(up);
+      const list = byLength.get(path.length) ?? [];
+      list.push(path);
+      byLength.set(path.length, list);
+    }
+    for (const path of this._order) {
+      let up: string | null = null;
+      if (path !== '') {
+        const starts = segmentStarts(path);
+        for (let i = starts.length - 1; i >= 0 && up === null; i--) {
+          up = (byLength.get(starts[i]) ?? []).find(c => path.startsWith(c)) ?? null;
+        }
       }
       this._parent.set(path, up);
       if (up !== null) {

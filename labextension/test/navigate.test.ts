@@ -67,3 +67,21 @@ test("a breadcrumb's labels are the paths' last segments", () => {
   assert.equal(lastSegment('blocks'), 'blocks');
   assert.equal(lastSegment('parts["a.b"]'), '["a.b"]');
 });
+
+test('a node drawn far below its nearest drawn ancestor (an elided run) hangs under it', () => {
+  const depth = 10000;
+  const deep = 'left'.concat('.left'.repeat(depth - 1));
+  const paths = ['', 'left', 'left.left', 'left.left.left', deep.slice(0, -5), deep];
+  const tree = new DrawnTree(paths);
+  assert.equal(tree.parent(deep), deep.slice(0, -5));
+  assert.equal(tree.parent(deep.slice(0, -5)), 'left.left.left');
+  assert.deepEqual(tree.children('left.left.left'), [deep.slice(0, -5)]);
+  assert.equal(tree.move(deep, 'parent'), deep.slice(0, -5));
+});
+
+test('a drawn path that only shares a prefix with another is not its child', () => {
+  const tree = new DrawnTree(['', 'block', 'blocks', 'blocks[0]', 'block[0]']);
+  assert.equal(tree.parent('blocks'), '');
+  assert.equal(tree.parent('blocks[0]'), 'blocks');
+  assert.equal(tree.parent('block[0]'), 'block');
+});

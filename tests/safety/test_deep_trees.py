@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
 import warnings
 from typing import Any
 
 import pytest
 
 import glove_lab as gl
+from glove_lab.drawing import path_from_title
+from glove_lab.drawing._graph import build_graph
 from glove_lab.tree import short_repr
 from tests.safety.test_rule_faults import Cell, Pair
 
@@ -101,3 +105,52 @@ def test_the_fingerprint_of_a_tree_that_contains_itself_is_a_glove_error():
     loop.append(loop)
     with pytest.raises(gl.GloveError, match="contains itself"):
         fingerprint(loop)
+
+
+# -- drawing and highlighting deep nodes (highlight cost linear in depth) ------------
+
+_NODE = re.compile(r'<g id="[^"]*" class="node([^"]*)">\s*<title>([^<]*)</title>')
+
+
+def drawn(svg: str) -> list[tuple[str, str]]:
+    """(classes, title) of every drawn node, classes with dot's `&#45;` read back."""
+    return [(classes.replace("&#45;", "-"), html.unescape(title))
+            for classes, title in _NODE.findall(svg)]
+
+
+def test_highlighting_a_node_1000_levels_deep_draws_its_neighbourhood_not_every_level():
+    """Every ancestor of a highlighted node was drawn: 1,001 boxes, each titled with its path."""
+    tree = chain(1_000)
+    target = ("left." * 1_000)[:-1]
+    model = build_graph(tree, highlight=[target])
+    roles = [node.role for node in model.nodes]
+    assert roles.count("elided") == 1 and len(model.nodes) <= 20
+    [elided] = [node for node in model.nodes if node.role == "elided"]
+    assert elided.count == 1_000 - len(model.nodes) + 2  # every level but the drawn ones
+    assert [node.path for node in model.nodes if node.selected] == [gl.KeyPath.parse(target)]
+
+
+def test_highlighting_a_node_at_depth_10000_works_and_every_title_names_a_node(pair):
+    a, _ = pair
+    target = ("left." * DEPTH)[:-1]
+    nodes = drawn(gl.to_svg(a, highlight=[target]))
+    assert len(nodes) <= 20
+    for _classes, title in nodes:  # a click maps back to a node of the tree
+        gl.get(a, path_from_title(title))
+    assert [title for classes, title in nodes if "glove-selected" in classes] == [target]
+    [elided] = [title for classes, title in nodes if "glove-elided" in classes]
+    assert "glove-collapsed" in dict((t, c) for c, t in nodes)[elided]  # clicking expands it
+    # Expanding the elided run (what a click does) draws the levels below its start.
+    nodes = drawn(gl.to_svg(a, highlight=[target], expand=[elided]))
+    titles = [title for _, title in nodes]
+    assert elided in titles and elided + ".left" in titles and len(nodes) <= 80
+    assert [title for classes, title in nodes if "glove-selected" in classes] == [target]
+
+
+def test_a_change_at_depth_10000_is_drawn_marked(pair):
+    a, _ = pair
+    changed = gl.rebind(a, {deepest(): 7})
+    nodes = drawn(gl.to_svg(changed, diff_from=a))
+    assert len(nodes) <= 20
+    [(_classes, title)] = [(c, t) for c, t in nodes if "glove-changed" in c and "elided" not in c]
+    assert title == ("left." * DEPTH)[:-1]
