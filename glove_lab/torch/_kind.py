@@ -11,6 +11,7 @@ the old parameters and buffers whose shapes still fit.
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -19,7 +20,7 @@ import torch
 from torch import nn
 
 from glove_lab.errors import GloveError
-from glove_lab.torch._layers import LayerSpec, layer_spec
+from glove_lab.torch._layers import REQUIRED, LayerSpec, layer_spec
 from glove_lab.tree import (
     NodeKind,
     eq,
@@ -90,31 +91,102 @@ def shallow_copy(module: nn.Module) -> nn.Module:
 
 def _layer_kind(cls: type, spec: LayerSpec) -> NodeKind:
     readers = spec.readers
-    params = spec.params
+    shown = tuple(name for name in spec.params if name not in spec.derived)
+    name_of_class = cls.__name__
+
+    def arguments(node: nn.Module) -> list[tuple[Any, Any]] | None:
+        """The shown arguments, or None when a patched submodule hides one (args unknown)."""
+        modules = node._modules
+        try:
+            return [(name, readers[name](node)) for name in shown if name not in modules]
+        except Exception:  # e.g. `linear1` replaced by a module without `out_features`
+            return None
 
     def children(node: nn.Module) -> list[tuple[Any, Any]]:
-        modules = node._modules
-        items: list[tuple[Any, Any]] = [(name, readers[name](node)) for name in params
-                                        if name not in modules]
-        items.extend((name, m) for name, m in modules.items() if m is not None)
+        items = arguments(node) or []
+        items.extend((name, m) for name, m in node._modules.items() if m is not None)
         return items
 
     def rebuild(node: nn.Module, kids: dict) -> nn.Module:
-        old = spec.read(node)
-        if any(name in kids and not _same(kids[name], value) for name, value in old.items()):
+        read = arguments(node)
+        if read is None:
+            return _rebuild_fields(node, kids)
+        if any(name in kids and not _same(kids[name], value) for name, value in read):
             return _recreate(node, spec, kids)
+        old = {name for name, _ in read}
         return _rebuild_fields(node, {k: v for k, v in kids.items() if k not in old})
 
     def create(cls: type, kids: dict) -> nn.Module:
-        return cls(**{name: kids[name] for name in params if name in kids})
+        args = _arguments(spec, cls, kids)
+        new = cls(**args)
+        # Submodules the constructor built are replaced by the given ones (patches kept).
+        for key, value in kids.items():
+            name = str(key)
+            if _built(spec, args, name, value):
+                if name not in new._modules:
+                    raise GloveError(f"{cls.__name__} has no submodule {name!r} to set")
+                new._modules[name] = value
+        return new
 
     def call_args(cls: type, kids: dict) -> tuple[tuple, dict]:
-        return (), {name: _short_form(spec, name, kids[name]) for name in params if name in kids
-                    and not spec.is_default(name, kids[name])}
+        args = _arguments(spec, cls, kids)
+        _verify_built(spec, cls, kids, args)
+        return (), {name: _short_form(spec, name, value) for name, value in args.items()
+                    if not spec.is_default(name, value)}
 
     return NodeKind(cls, children, rebuild, create=create, call_args=call_args,
                     subclasses=False, identity=True,
-                    hyper=lambda node: tuple(n for n in params if n not in node._modules))
+                    label=lambda node: name_of_class if arguments(node) is not None
+                    else f"{name_of_class} (args unknown)",
+                    hyper=lambda node: tuple(n for n in shown if n not in node._modules))
+
+
+def _arguments(spec: LayerSpec, cls: type, kids: dict) -> dict[str, Any]:
+    """The constructor arguments from a layer's children; a clear error if some are missing."""
+    try:
+        args = spec.arguments(kids)
+    except Exception as exc:
+        raise GloveError(f"cannot read the arguments of {cls.__name__} back from its children "
+                         f"({type(exc).__name__}: {exc}): a submodule they are read from was "
+                         "replaced") from exc
+    missing = [name for name in spec.params
+               if name not in args and spec.defaults.get(name) is REQUIRED]
+    if missing:
+        raise GloveError(f"cannot write {cls.__name__} with its arguments: "
+                         f"{', '.join(missing)} cannot be read back (a submodule they are read "
+                         "from was replaced)")
+    return args
+
+
+def _built(spec: LayerSpec, args: dict[str, Any], name: str, value: Any) -> bool:
+    """True for a submodule child the constructor builds itself (not one passed to it)."""
+    return isinstance(value, nn.Module) and (name not in args or name in spec.derived)
+
+
+def _verify_built(spec: LayerSpec, cls: type, kids: dict, args: dict[str, Any]) -> None:
+    """Refuse code for a layer whose built submodules differ from what its arguments build.
+
+    Code writes only the constructor call, so a patched submodule of a composite
+    layer (`TransformerEncoderLayer.norm1` made an RMSNorm) would be lost without
+    a word. The constructor runs on the meta device: no memory, no weights.
+    """
+    built = [str(k) for k, v in kids.items() if _built(spec, args, str(k), v)]
+    if not built:
+        return
+    try:
+        with warnings.catch_warnings(), torch.device("meta"):
+            warnings.simplefilter("ignore")
+            fresh = cls(**args)
+    except Exception as exc:
+        raise GloveError(f"cannot write {cls.__name__} as code: its constructor fails on the "
+                         f"arguments read back ({type(exc).__name__}: {exc})") from exc
+    for name in built:
+        if not eq(fresh._modules.get(name), kids[name]):
+            raise GloveError(
+                f"cannot write {cls.__name__} as code: its submodule {name!r} "
+                f"({type(kids[name]).__name__}) differs from what {cls.__name__}(...) builds "
+                "from its arguments (it was patched), and code holds only the constructor call; "
+                "export the session instead (its steps replay the patch)")
 
 
 def _container_kind(cls: type, container: type) -> NodeKind:
@@ -202,11 +274,12 @@ def _rebuild_container(node: nn.Module, kids: dict) -> nn.Module:
 
 def _recreate(node: nn.Module, spec: LayerSpec, kids: dict) -> nn.Module:
     """A new layer built from changed hyperparameters, keeping the tensors that still fit."""
-    kwargs = {name: kids[name] for name in spec.params if name in kids}
+    kwargs = _arguments(spec, type(node), kids)
     new = type(node)(**kwargs)
     for key, value in kids.items():
         name = str(key)
-        if name in node._modules and name not in kwargs and node._modules[name] is not value:
+        if (name in node._modules and (name not in kwargs or name in spec.derived)
+                and node._modules[name] is not value):
             new._modules[name] = _checked(node, key, value)
     reference = next((t for t in _tensors(node) if t.is_floating_point()), None)
     if reference is not None and (reference.device, reference.dtype) != (

@@ -45,7 +45,10 @@ class LayerSpec:
     is read from the module's children instead, not listed as a hyperparameter.
     `expands` names the parameters the constructor turns from one number
     into a tuple (`Conv2d(kernel_size=3).kernel_size == (3, 3)`), which code
-    writes back as the number.
+    writes back as the number. `derived` computes a parameter from the
+    module's children instead of showing it as one (`TransformerEncoder`'s
+    `encoder_layer` is its `layers[0]`, `num_layers` their count): such a
+    parameter is no hyperparameter row, only an argument for code and JSON.
     """
 
     cls: type
@@ -53,12 +56,26 @@ class LayerSpec:
     defaults: Mapping[str, Any]
     readers: Mapping[str, Reader]
     expands: frozenset[str] = frozenset()
+    derived: Mapping[str, Callable[[Mapping[str, Any]], Any]] = dataclasses.field(
+        default_factory=dict)
 
     def read(self, module: nn.Module) -> dict[str, Any]:
-        """The constructor arguments of `module`, defaults included, in signature order."""
+        """The constructor arguments of `module` shown as its children, in signature order.
+
+        Leaves out the arguments that are submodules (they are children as they
+        are) and the derived ones. Raises whatever a reader raises (a replaced
+        submodule may lack the attribute it reads).
+        """
         submodules = module._modules
+        derived = self.derived
         return {name: self.readers[name](module) for name in self.params
-                if name not in submodules}
+                if name not in submodules and name not in derived}
+
+    def arguments(self, children: Mapping[str, Any]) -> dict[str, Any]:
+        """The constructor's keyword arguments, from a module's children (derived ones too)."""
+        derived = self.derived
+        return {name: derived[name](children) if name in derived else children[name]
+                for name in self.params if name in derived or name in children}
 
     def is_default(self, name: str, value: Any) -> bool:
         """True if `value` is what the constructor uses when `name` is not given."""
@@ -81,6 +98,7 @@ def register_layer(
     defaults: Mapping[str, Any] | None = None,
     skip: Iterable[str] = (),
     expands: Iterable[str] = (),
+    derived: Mapping[str, Callable[[Mapping[str, Any]], Any]] | None = None,
     name: str | None = None,
 ) -> LayerSpec:
     """Declare how to read the constructor arguments of a layer class from its instances.
@@ -99,6 +117,9 @@ def register_layer(
         skip: signature parameters not to record.
         expands: parameters the constructor expands from a number to a tuple
             of equal numbers (code writes such a tuple as the number).
+        derived: `{param: fn(children) -> value}` for arguments that are not
+            children but follow from them (`num_layers=len(children["layers"])`).
+            Code and JSON pass them to the constructor; they are no rows.
         name: the `module.Name` JSON knows the class by (default: for
             classes exported by `torch.nn`, `torch.nn.Name`).
 
@@ -114,7 +135,8 @@ def register_layer(
     merged = {n: signature_defaults.get(n, REQUIRED) for n in names}
     merged.update(defaults or {})
     given = dict(readers or {})
-    unknown = set(given) - set(names)
+    computed = dict(derived or {})
+    unknown = (set(given) | set(computed)) - set(names)
     if unknown:
         raise TypeError(f"readers for {sorted(unknown)} name no parameter of {cls.__name__}")
     spec = LayerSpec(
@@ -123,6 +145,7 @@ def register_layer(
         merged,
         {n: given.get(n) or _attribute_reader(n) for n in names},
         frozenset(expands),
+        computed,
     )
     _SPECS[cls] = spec
     register_type(cls, name or _default_name(cls))
@@ -146,8 +169,7 @@ def layer_args(module: nn.Module) -> dict[str, Any] | None:
     spec = layer_spec(type(module))
     if spec is None:
         return None
-    args = spec.read(module)
-    return {name: args.get(name, module._modules.get(name)) for name in spec.params}
+    return spec.arguments({**module._modules, **spec.read(module)})
 
 
 # -- reading helpers -------------------------------------------------------------------------
@@ -270,11 +292,80 @@ def _register_standard_layers() -> None:
         "kdim": _optional_dim("kdim"),
         "vdim": _optional_dim("vdim"),
     })
+    _register_transformers()
     rnn = {"input_size": REQUIRED, "hidden_size": REQUIRED, "num_layers": 1, "bias": True,
            "batch_first": False, "dropout": 0.0, "bidirectional": False}
     register_layer(nn.GRU, tuple(rnn), defaults=rnn)
     register_layer(nn.LSTM, (*rnn, "proj_size"), defaults={**rnn, "proj_size": 0})
     register_layer(nn.RNN, (*rnn, "nonlinearity"), defaults={**rnn, "nonlinearity": "tanh"})
+
+
+def _activation(layer: nn.Module) -> Any:
+    """A transformer layer's `activation` argument: "relu"/"gelu" for torch's functions."""
+    import torch.nn.functional as F
+
+    activation = layer.activation
+    if activation is F.relu:
+        return "relu"
+    if activation is F.gelu:
+        return "gelu"
+    if isinstance(activation, nn.Module):  # only the layer's own submodule may be one
+        raise TypeError("the activation is a module of another layer")
+    return activation
+
+
+def _register_transformers() -> None:
+    """nn.TransformerEncoderLayer/DecoderLayer, TransformerEncoder/Decoder and Transformer.
+
+    Their arguments are read from the submodules they build (`d_model` from
+    `self_attn.embed_dim`, `dim_feedforward` from `linear1.out_features`);
+    `dropout` shares its name with the layer's `dropout` submodule, so it is
+    derived from it rather than shown as a row.
+    """
+    layer = {
+        "d_model": lambda m: m.self_attn.embed_dim,
+        "nhead": lambda m: m.self_attn.num_heads,
+        "dim_feedforward": lambda m: m.linear1.out_features,
+        "activation": _activation,
+        "layer_norm_eps": lambda m: m.norm1.eps,
+        "batch_first": lambda m: m.self_attn.batch_first,
+        "bias": lambda m: m.linear1.bias is not None,
+    }
+    from_dropout = {"dropout": lambda kids: kids["dropout"].p}
+    for cls in (nn.TransformerEncoderLayer, nn.TransformerDecoderLayer):
+        register_layer(cls, readers=layer, defaults={"activation": "relu"},
+                       derived=from_dropout)
+    # The constructor clones `encoder_layer` `num_layers` times: both follow from `layers`.
+    stack = {"num_layers": lambda kids: len(kids["layers"])}
+    register_layer(nn.TransformerEncoder,
+                   params=("encoder_layer", "num_layers", "norm", "enable_nested_tensor",
+                           "mask_check"),
+                   derived={"encoder_layer": lambda kids: kids["layers"][0], **stack})
+    register_layer(nn.TransformerDecoder, params=("decoder_layer", "num_layers", "norm"),
+                   derived={"decoder_layer": lambda kids: kids["layers"][0], **stack})
+
+    def first(m: Any) -> Any:  # the first encoder layer (Any: torch types submodules loosely)
+        return m.encoder.layers[0]
+
+    def encoder(m: Any) -> Any:
+        return m.encoder
+
+    def decoder(m: Any) -> Any:
+        return m.decoder
+
+    register_layer(nn.Transformer, defaults={"activation": "relu"}, params=(
+        "d_model", "nhead", "num_encoder_layers", "num_decoder_layers", "dim_feedforward",
+        "dropout", "activation", "layer_norm_eps", "batch_first", "norm_first", "bias"),
+        readers={
+            "num_encoder_layers": lambda m: len(encoder(m).layers),
+            "num_decoder_layers": lambda m: len(decoder(m).layers),
+            "dim_feedforward": lambda m: first(m).linear1.out_features,
+            "dropout": lambda m: first(m).dropout.p,
+            "activation": lambda m: _activation(first(m)),
+            "layer_norm_eps": lambda m: encoder(m).norm.eps,
+            "norm_first": lambda m: first(m).norm_first,
+            "bias": lambda m: first(m).linear1.bias is not None,
+        })
 
 
 _CONV_TUPLES = ("kernel_size", "stride", "padding", "dilation", "output_padding")
