@@ -65,6 +65,29 @@ def main() -> None:
     rows.append(_row("Session.undo vs deepcopy (a hand undo needs a saved copy)", undo,
                      timed(lambda: copy.deepcopy(model), repeat=7), None))
 
+    # -- model detail: parameter counts, and output shapes from one forward -------------------
+    from glove_lab.torch import _notes as notes_module
+
+    def fresh_notes(example: Any) -> Any:
+        notes_module._SHAPES.clear()  # a new tree after every step: nothing cached
+        notes_module._COUNTS.clear()
+        return gt.model_notes(model, example)
+
+    image = torch.randn(1, 3, 224, 224)
+
+    def plain_forward() -> Any:
+        with torch.no_grad():
+            return model(image)
+
+    counts = timed(lambda: fresh_notes(None), repeat=9)
+    hand_counts = timed(lambda: {name: sum(p.numel() for p in m.parameters())
+                                 for name, m in model.named_modules()}, repeat=9)
+    rows.append(_row("parameter counts, every module (notes, no example) vs named_modules loop",
+                     counts, hand_counts, None))
+    shapes = timed(lambda: fresh_notes(image), repeat=3)
+    rows.append(_row("output shapes, 1x3x224x224 (copy + hooked forward) vs plain forward",
+                     shapes, timed(plain_forward, repeat=3), None))
+
     _check_same_result(model)
     print_table(
         f"Torch adapter: ResNet-50-shaped model ({modules} modules, {nodes:,} tree nodes, "
@@ -77,6 +100,8 @@ def main() -> None:
             "tensors; the deepcopy loop duplicates 25.6 M parameters.",
             "Both build equal models (checked with gl.eq); building the 53 GroupNorms, "
             "about 1.5 ms, is common to both.",
+            "Shapes (widget example=, %glove show --input) cost one forward per step plus "
+            "a copy of the modules (tensors shared), so the user's model is never touched.",
             environment(f"torch {torch.__version__}, {torch.get_num_threads()} threads"),
         ],
     )

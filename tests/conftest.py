@@ -29,6 +29,7 @@ _REGISTRIES = [
     ("glove_lab.tree._naming", "_BY_NAME", copy.copy),
     ("glove_lab.tree._naming", "_NAME_OF", copy.copy),
     ("glove_lab.torch._layers", "_SPECS", copy.copy),
+    ("glove_lab.tree._notes", "_NOTES", copy.copy),
 ]
 # Caches derived from the registries: emptied when a registry is restored.
 _CACHES = [("glove_lab.tree._kinds", "_RESOLVED"), ("glove_lab.tree._tags", "_CACHE")]

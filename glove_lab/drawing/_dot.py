@@ -33,6 +33,7 @@ MAX_TAGS_SHOWN = 3
 TAG_LIMIT = 24
 MAX_LEGEND_TAGS = 24
 TIMES = "\N{MULTIPLICATION SIGN}"
+NOTE_LIMIT = 60  # characters of a node's note before "…"
 
 
 def html_text(text: str) -> str:
@@ -146,6 +147,8 @@ def _label(node: GraphNode) -> str:
     if node.role == "folded":
         header += f'<FONT COLOR="{style.MUTED}">  {TIMES}{node.count}</FONT>'
     rows.append(_wide(header))
+    if node.note:
+        rows.append(_wide(_small(html_text(shorten(node.note, NOTE_LIMIT)))))
     if node.tags:
         rows.append(_wide(_tags(node.tags)))
     for row in node.rows:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from glove_lab.errors import PathError
@@ -98,7 +98,8 @@ class GraphNode:
     the way to a deep node, drawn as one; its path is the first of them).
     `hidden` counts the tree nodes hidden below a node or in a "more" range,
     leaves included. `state` is "",
-    "changed", "added" or "removed".
+    "changed", "added" or "removed". `note` is one line shown under the name
+    (an adapter's note: a torch module's output shape and parameter count).
     """
 
     path: KeyPath
@@ -114,6 +115,7 @@ class GraphNode:
     state: Mark = ""
     selected: bool = False
     rows_changed: bool = False
+    note: str = ""
 
     @property
     def depth(self) -> int:
@@ -149,13 +151,18 @@ def is_box(value: Any) -> bool:
 
 def build_graph(tree: Any, *, depth: int | None = None, highlight: Iterable[Any] = (),
                 changes: list[Change] | None = None, expand: Iterable[Any] = (),
-                budget: int = 150) -> GraphModel:
-    """Lay out which nodes of `tree` are drawn, under a budget of drawn nodes."""
+                budget: int = 150, notes: Mapping[Any, str] | None = None) -> GraphModel:
+    """Lay out which nodes of `tree` are drawn, under a budget of drawn nodes.
+
+    `notes` maps paths (KeyPath or text) to a one-line note shown in that node's box.
+    """
     if budget < 1:
         raise ValueError(f"budget must be at least 1, got {budget}")
     if depth is not None and depth < 0:
         raise ValueError(f"depth must be None or >= 0, got {depth}")
     builder = _Builder(tree, depth, budget)
+    if notes:
+        builder.notes = {as_path(path): str(note) for path, note in notes.items()}
     for path in _paths(highlight, "highlight"):
         builder.mark_selected(path)
     if changes is not None:
@@ -239,6 +246,7 @@ class _Builder:
         self._positions: dict[KeyPath, dict[Any, int]] = {}
         self._sizes: list[int] | None = None
         self._shared: dict[int, int] | None = None
+        self.notes: Mapping[KeyPath, str] = {}
 
     # -- marks --
 
@@ -596,7 +604,7 @@ class _Builder:
         name = _name(node) + self._shared_note(node)
         graph_node = GraphNode(path, role, name, tags, rows, more,
                                state=self.node_state.get(path, ""),
-                               selected=path in self.selected)
+                               selected=path in self.selected, note=self.notes.get(path, ""))
         if not graph_node.state and any(r.mark for r in rows):
             graph_node.state = "changed"  # a changed leaf marks its box
             graph_node.rows_changed = True

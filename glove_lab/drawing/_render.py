@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from glove_lab.drawing._dot import to_digraph
 from glove_lab.drawing._graph import build_graph
 from glove_lab.drawing._style import FONT
-from glove_lab.tree import KeyPath, diff
+from glove_lab.tree import KeyPath, diff, notes_of
 
 if TYPE_CHECKING:
     import graphviz
@@ -22,7 +22,8 @@ _INSTALL_NOTE = "(install graphviz to see this as a graph: apt-get install graph
 
 def render(tree: Any, depth: int | None = None, highlight: Iterable[str | KeyPath] = (),
            diff_from: Any = None, expand: Iterable[str | KeyPath] = (),
-           budget: int = 150) -> graphviz.Digraph:
+           budget: int = 150, example: Any = None,
+           notes: Mapping[Any, str] | None = None) -> graphviz.Digraph:
     """The tree as a graphviz Digraph: one box per node, leaf values as rows, keys on edges.
 
     Args:
@@ -37,23 +38,30 @@ def render(tree: Any, depth: int | None = None, highlight: Iterable[str | KeyPat
         expand: paths whose subtrees are opened first (with their ancestors).
         budget: how many nodes are laid out, placeholders included; the rest
             collapses into "+N nodes" placeholders (class `glove-collapsed`).
+        example: an input for the adapters' node notes (`import glove_lab.torch`:
+            each module's output shape from one forward pass on it, beside its
+            parameter count, which shows without an example too).
+        notes: `{path: text}`, one line shown under each of those nodes' names,
+            instead of the adapters' notes (`{}`: no notes at all).
 
     Each drawn node's graphviz name, and so its SVG `<title>`, is its KeyPath
     text (`$` for the root); its `id` is `glove-node-<base64url of the title>`.
     Raises PathError for a highlight or expand path that does not exist.
     """
     changes = diff(diff_from, tree) if diff_from is not None else None
+    shown = notes_of(tree, example).by_path if notes is None else notes
     model = build_graph(tree, depth=depth, highlight=highlight, changes=changes,
-                        expand=expand, budget=budget)
+                        expand=expand, budget=budget, notes=shown)
     return to_digraph(model)
 
 
 def to_svg(tree: Any, depth: int | None = None, highlight: Iterable[str | KeyPath] = (),
            diff_from: Any = None, expand: Iterable[str | KeyPath] = (),
-           budget: int = 150) -> str:
+           budget: int = 150, example: Any = None,
+           notes: Mapping[Any, str] | None = None) -> str:
     """The tree drawn as an SVG document (see `render` for the arguments); needs `dot`."""
     graph = render(tree, depth=depth, highlight=highlight, diff_from=diff_from, expand=expand,
-                   budget=budget)
+                   budget=budget, example=example, notes=notes)
     return _slim(graph.pipe(format="svg", encoding="utf-8", quiet=True))
 
 

@@ -39,15 +39,17 @@ class GloveAnyWidget(anywidget.AnyWidget, GloveWidget):
         session: the Session to drive (or a tree, which gets a new Session).
         budget: graph node budget; collapsed placeholders beyond it.
         on_change: called with the new tree after each apply/undo/redo.
+        example: an input for the model: torch modules show their output shapes
+            (see GloveWidget).
     """
 
     _esm = _bundle_file("glove.js")
     _css = _bundle_file("glove.css")
 
     def __init__(self, session: Any, budget: int = 150, on_change: Any = None,
-                 **kwargs: Any) -> None:
+                 example: Any = None, **kwargs: Any) -> None:
         # anywidget adds its traits, then the MRO continues into GloveWidget.__init__.
-        super().__init__(session, budget=budget, on_change=on_change, **kwargs)
+        super().__init__(session, budget=budget, on_change=on_change, example=example, **kwargs)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """anywidget's bundle (with Colab's metadata), plus the static SVG of the graph.

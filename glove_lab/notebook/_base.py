@@ -24,7 +24,7 @@ class SessionView:
 
     def _attach(self, session: Session | Any, budget: int,
                 on_change: Callable[[Any], None] | None, check: Callable[[Any], Any] | None = None,
-                check_mode: str = "raise") -> None:
+                check_mode: str = "raise", example: Any = None) -> None:
         if not isinstance(session, Session):
             session = Session(session)
         if check is not None:  # a check given to the widget is the session's from now on
@@ -32,7 +32,7 @@ class SessionView:
         self.session = session
         self._in_action = False
         self.controller = Controller(session, budget=budget, on_change=on_change,
-                                     on_event=self._session_changed)
+                                     on_event=self._session_changed, example=example)
 
     def _redraw(self) -> None:
         """Show the controller's current state (each view does this its own way)."""

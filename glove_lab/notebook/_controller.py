@@ -31,6 +31,7 @@ from glove_lab.tree import (
     get,
     hyper_of,
     kind_of,
+    notes_of,
     short_repr,
     tags_of,
     traverse,
@@ -51,11 +52,15 @@ class Controller:
             it in (selection kept valid, diff base set): the view redraws here,
             so it never sees a half-updated controller. The controller is the
             view's one source of session changes.
+        example: an input for the adapters' node notes (a torch model's output
+            shapes from one forward on it, after every step); their status
+            line (a forward that failed) joins the status.
     """
 
     def __init__(self, session: Session, budget: int = 150,
                  on_change: Callable[[Any], None] | None = None,
-                 on_event: Callable[[SessionEvent], None] | None = None) -> None:
+                 on_event: Callable[[SessionEvent], None] | None = None,
+                 example: Any = None) -> None:
         if type(budget) is not int or budget < 1:
             raise GloveError(f"the graph budget must be a whole number of nodes >= 1, got "
                              f"{budget!r}")
@@ -63,6 +68,8 @@ class Controller:
         self.budget = budget
         self.on_change = on_change
         self.on_event = on_event
+        self.example = example
+        self.notes_status = ""  # what the node notes said when the graph was last drawn
         # Set when the notebook variable this view wrote to was reassigned (see the magics).
         self.detached = ""
         self.selection: list[str] = []
@@ -267,9 +274,12 @@ class Controller:
                   tuple(self.expanded), self.budget)
         if self._drawn is not None and _same_inputs(self._drawn[0], inputs):
             return self._drawn[1]
+        notes = notes_of(self.session.tree, self.example)  # cached per tree and example
+        self.notes_status = notes.status if self.example is not None else ""
         try:
             svg = to_svg(self.session.tree, highlight=self.selection,
-                         diff_from=self._compare_to, expand=self.expanded, budget=self.budget)
+                         diff_from=self._compare_to, expand=self.expanded, budget=self.budget,
+                         notes=notes.by_path)
         except GloveError as exc:
             self.error = self.error or f"Cannot draw the graph: {exc}"
             return ""
@@ -281,6 +291,11 @@ class Controller:
             return ""
         self._drawn = (inputs, svg)
         return svg
+
+    def status_text(self) -> str:
+        """The status line: the last action's, the notes' (a failed forward), detachment."""
+        status = f"{self.status} · {self.notes_status}" if self.notes_status else self.status
+        return f"{self.detached} · {status}" if self.detached else status
 
     def forget_graph(self) -> None:
         """Make the next `svg()` draw afresh (tags or kinds changed, not the tree)."""

@@ -22,7 +22,9 @@ __all__ = ["GloveMagics", "load_ipython_extension", "sessions_of"]
 _HELP = """\
 %glove SUBCOMMAND [options]   (%glove SUBCOMMAND --help for details)
 
-  show VAR [--plain] [--budget N] [--check EXPR]   the widget on VAR; EXPR vets every step
+  show VAR [--plain] [--budget N] [--check EXPR] [--input EXPR]
+                                    the widget on VAR; --check vets every step;
+                                    --input: torch modules show their output shapes
   apply URI [--at PATH ...] [--dry-run]   apply a rule, e.g. %glove apply torch.bn_to_gn?groups=8
                                     (--dry-run: say what it would change, change nothing)
   undo / redo                       step back / forward
@@ -66,6 +68,9 @@ def _parsers() -> dict[str, MagicArgumentParser]:
     p.add_argument("--check-mode", choices=("raise", "warn"), default="raise",
                    help="raise: refuse a step whose check fails (default); warn: keep it, "
                         "marked failed")
+    p.add_argument("--input", metavar="EXPR",
+                   help="an example input (a name or expression, e.g. x): each torch module "
+                        "shows its output shape from one forward on it, after every step")
     p = parser("apply", "Apply a rule: NAME or NAME?param=value&param2=value2.")
     p.add_argument("uri", nargs="?", help="rule name or URI, e.g. torch.bn_to_gn?groups=8")
     p.add_argument("--at", nargs="+", metavar="PATH", help="apply only at these paths")
@@ -239,12 +244,13 @@ class GloveMagics(Magics):
 
     # -- subcommands ------------------------------------------------------------
     def _show(self, args: argparse.Namespace) -> Any:
+        example = None if args.input is None else self._example(args.input)  # before a session
         session = self._session_for_variable(args.var)
         if args.check is not None:
             session.set_check(self._check_expression(args.var, args.check), args.check_mode)
         _state(self.shell)["current"] = args.var
         front_end = "plain" if args.plain else choose_front_end(args.frontend)
-        widget = _widget_class(front_end)(session, budget=args.budget)
+        widget = _widget_class(front_end)(session, budget=args.budget, example=example)
         link = _state(self.shell)["links"].get(args.var)
         if link is not None and link.session is session:
             link.add_view(widget)
@@ -381,6 +387,23 @@ class GloveMagics(Magics):
 
         check.__qualname__ = f"check {text!r}"
         return check
+
+    def _example(self, text: str) -> Any:
+        """The value of `--input EXPR` in the notebook's namespace (UsageError if it fails)."""
+        if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+            text = text[1:-1]
+        try:
+            code = compile(text, "<glove input>", "eval")
+        except SyntaxError as exc:
+            raise UsageError(f"--input {text!r} is not a Python expression: {exc.msg}") from None
+        try:
+            value = eval(code, self.shell.user_ns)
+        except Exception as exc:
+            raise UsageError(f"--input {text!r} cannot be evaluated: "
+                             f"{type(exc).__name__}: {exc}") from None
+        if value is None:
+            raise UsageError(f"--input {text!r} is None: give the model's example input")
+        return value
 
     def _session_for_variable(self, var: str) -> Session:
         if var not in self.shell.user_ns:

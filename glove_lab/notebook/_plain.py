@@ -30,12 +30,14 @@ class PlainGloveWidget(SessionView, widgets.VBox):
             input): a step whose check raises is refused and the error is shown next
             to the rule; its result shows in the status line (`Session(check=...)`).
         check_mode: "raise" (refuse the step) or "warn" (keep it, marked failed).
+        example: an input for the model: torch modules show their output shapes
+            (see GloveWidget).
     """
 
     def __init__(self, session: Session | Any, budget: int = 150,
                  on_change: Callable[[Any], None] | None = None,
                  check: Callable[[Any], Any] | None = None, check_mode: str = "raise",
-                 **kwargs: Any) -> None:
+                 example: Any = None, **kwargs: Any) -> None:
         self.graph = widgets.HTML()
         self.paths = widgets.SelectMultiple(description="Select", rows=8,
                                             layout=widgets.Layout(width="100%"))
@@ -71,7 +73,7 @@ class PlainGloveWidget(SessionView, widgets.VBox):
         body = widgets.HBox([widgets.Box([self.graph], layout=widgets.Layout(
             width="60%", overflow="auto", max_height="540px")), controls])
         super().__init__([self.message, body, self.code], **kwargs)
-        self._attach(session, budget, on_change, check, check_mode)
+        self._attach(session, budget, on_change, check, check_mode, example)
         self.refresh()
 
     def _redraw(self) -> None:
@@ -104,7 +106,7 @@ class PlainGloveWidget(SessionView, widgets.VBox):
             f"<li style='{_history_style(h)}'>"
             f"{html.escape(h['summary'])}</li>" for h in c.history()) + "</ol>"
         colour = "#c62828" if c.error else "#555"
-        status = f"{c.detached} · {c.status}" if c.detached else c.status
+        status = c.status_text()
         self.message.value = (f"<div style='color:{colour}'>"
                               f"{html.escape(c.error or status)}</div>")
         self.undo_button.disabled = not c.session.can_undo

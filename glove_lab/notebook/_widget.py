@@ -38,6 +38,10 @@ class GloveWidget(SessionView, widgets.DOMWidget):
             input): a step whose check raises is refused and the error is shown next
             to the rule; its result shows in the status line (`Session(check=...)`).
         check_mode: "raise" (refuse the step) or "warn" (keep it, marked failed).
+        example: an input for the model (`import glove_lab.torch`): each module
+            node then shows its output shape from one forward on it (on a copy,
+            in eval mode, after every step) beside its parameter count; a
+            forward that fails says so in the status line.
     """
 
     _model_name = traitlets.Unicode("GloveModel").tag(sync=True)
@@ -63,10 +67,10 @@ class GloveWidget(SessionView, widgets.DOMWidget):
     def __init__(self, session: Session | Any, budget: int = 150,
                  on_change: Callable[[Any], None] | None = None,
                  check: Callable[[Any], Any] | None = None, check_mode: str = "raise",
-                 **kwargs: Any) -> None:
+                 example: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._syncing = False
-        self._attach(session, budget, on_change, check, check_mode)
+        self._attach(session, budget, on_change, check, check_mode, example)
         self.on_msg(self._handle_message)
         self.title = f"glove_lab · {self.session.name}"
         self.refresh()
@@ -182,7 +186,7 @@ class GloveWidget(SessionView, widgets.DOMWidget):
                 "palette": c.palette(), "history": c.history(),
                 "can_undo": c.session.can_undo, "can_redo": c.session.can_redo,
                 "error": c.error,
-                "status": f"{c.detached} · {c.status}" if c.detached else c.status,
+                "status": c.status_text(),
                 "title": f"glove_lab · {c.session.name}" + (" (detached)" if c.detached else ""),
                 "busy": self.busy, "matches": list(c.matches)}
 

@@ -33,6 +33,7 @@ from glove_lab.tree._kinds import (
     registered_kind,
 )
 from glove_lab.tree._naming import importable_name, name_of, register_type
+from glove_lab.tree._notes import NodeNotes, notes_of, register_notes
 from glove_lab.tree._symbolic import (
     Call,
     Symbolic,
@@ -63,7 +64,8 @@ __all__ = [
     "describe_path", "diff", "display_name", "eq", "format", "from_json", "get", "hyper_of",
     "importable_name", "index_of", "is_importable_module", "is_module_name", "is_python_name",
     "invalidate_kinds", "is_symbolic", "kind_of", "kind_of_type", "map_nodes", "rebind_paths",
-    "modules_tagging", "name_of", "paths", "protect", "query", "rebind", "register_kind",
+    "modules_tagging", "name_of", "NodeNotes", "notes_of", "register_notes",
+    "paths", "protect", "query", "rebind", "register_kind",
     "register_resolver", "register_type", "registered_kind", "replace", "restore_if_changed",
     "safe_repr", "short_repr", "snapshot",
     "symbolize", "tag", "tag_origin", "tag_origins", "tags_of", "to_code", "to_json",
