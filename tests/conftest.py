@@ -66,10 +66,20 @@ def _restore(saved: list[tuple[Any, str, Any]]) -> None:
                 getattr(loaded, cache).clear()
 
 
+# The adapters register kinds, tags and rules when first imported. Imported inside a test,
+# those registrations would be rolled back with the test's own, and lost for good (the
+# module stays imported): e.g. `glove_lab.torch`'s "dropout" tag on nn.Dropout, which the
+# README relies on, vanished after any test that was first to import the adapter.
+_ADAPTERS = ("glove_lab.torch", "glove_lab.torch.rules", "glove_lab.hf", "glove_lab.pyglove",
+             "glove_lab.fiddle", "glove_lab.scale")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_registries() -> Iterator[None]:
-    # The built-in rules and kinds, and the rules installed packages publish (loaded once,
-    # lazily), are in every snapshot.
+    # The built-in rules and kinds, the adapters' registrations and the rules installed
+    # packages publish (loaded once, lazily), are in every snapshot.
+    for name in _ADAPTERS:
+        importlib.import_module(name)
     importlib.import_module("glove_lab.patching._registry").load_entry_points()
     saved = _snapshot()
     yield

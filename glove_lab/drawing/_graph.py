@@ -41,6 +41,7 @@ from glove_lab.tree import (
     index_of,
     kind_of,
     safe_repr,
+    short_repr,
     shorten,
     tags_of,
 )
@@ -774,7 +775,8 @@ def _paths(values: Any, argument: str) -> list[KeyPath]:
     try:
         return [as_path(value) for value in values]
     except TypeError as exc:
-        raise PathError(f"{argument}= expects paths (str or KeyPath), got {values!r}") from exc
+        raise PathError(f"{argument}= expects paths (str or KeyPath), "
+                        f"got {short_repr(values, 80)}") from exc
 
 
 def _gap(start: int, end: int) -> list[_Item]:

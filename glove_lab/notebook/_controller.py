@@ -7,7 +7,6 @@ are thin shells over this class, so the behaviour is written and tested once.
 from __future__ import annotations
 
 import ast
-import inspect
 import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,6 +25,7 @@ from glove_lab.session import Session, SessionEvent
 from glove_lab.tree import (
     KeyPath,
     as_path,
+    description,
     display_name,
     display_path,
     get,
@@ -324,7 +324,7 @@ class Controller:
             for key, child in children:
                 if key in hyper and _is_literal(child):
                     editable[str(KeyPath((key,)))] = repr(child)
-            doc = (inspect.getdoc(type(node)) or "").split("\n")[0]
+            doc = description(node)
         else:
             args.append(("value", short_repr(node, 200)))
         tags = sorted(tags_of(node))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
+from glove_lab.errors import RuleError
 from glove_lab.tree import (
     Call,
     KeyPath,
@@ -21,6 +22,7 @@ from glove_lab.tree import (
     SymbolicFunction,
     TreeIndex,
     index_of,
+    short_repr,
     tag_origin,
     tags_of,
 )
@@ -56,7 +58,15 @@ class Match:
                  where: Callable[[Any], bool] | None = None,
                  subclasses: Subclasses = True) -> None:
         if subclasses not in (True, False, "plain"):
-            raise ValueError(f"subclasses must be True, False or 'plain', got {subclasses!r}")
+            raise RuleError(f"Match(subclasses=...) must be True, False or 'plain', "
+                            f"got {short_repr(subclasses, 60)}")
+        for name, value, ok, want in (
+                ("tag", tag, isinstance(tag, str), "a tag name (str)"),
+                ("path", path, isinstance(path, str), 'a path glob (str), e.g. "blocks[*].conv"'),
+                ("where", where, callable(where), "a function fn(node) -> bool")):
+            if value is not None and not ok:
+                raise RuleError(f"Match({name}=...) must be {want}, got "
+                                f"{value.__class__.__name__} {short_repr(value, 60)}")
         self.tag = tag
         self.type = type
         self.path = path
@@ -133,7 +143,9 @@ class Match:
         return _Not(self)
 
     def __repr__(self) -> str:
-        parts = [f"{name}={value!r}" for name, value in
+        parts = [f"{name}={value!r}" if isinstance(value, str) else
+                 f"{name}={short_repr(value, 80)}"
+                 for name, value in
                  (("tag", self.tag), ("type", self.type), ("path", self.path),
                   ("where", self.where)) if value is not None]
         if self.subclasses is not True:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypedDict, cast
 
 from glove_lab.errors import RuleError
+from glove_lab.tree import short_repr
 
 __all__ = ["FormKind", "FormValue", "Param", "ParamForm", "params_of", "convert"]
 
@@ -143,7 +144,7 @@ def convert(rule_name: str, params: tuple[Param, ...], given: dict[str, Any],
 def _convert_one(rule_name: str, p: Param, value: Any, is_text: bool = True) -> Any:
     def fail() -> RuleError:
         return RuleError(f"rule {rule_name!r}: parameter {p.name!r} must be {p.describe()}, "
-                         f"got {value!r}")
+                         f"got {short_repr(value, 80)}")
 
     if p.kind == "any":
         if is_text and isinstance(value, str):

@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 from glove_lab.errors import RuleError
 from glove_lab.patching._match import Match
 from glove_lab.patching._params import Param, ParamForm, convert, params_of
-from glove_lab.tree import KeyPath, PathSpec, as_path, display_path, get
+from glove_lab.tree import KeyPath, PathSpec, as_path, display_path, get, short_repr
 
 __all__ = ["Rule", "RuleContext", "RuleForm", "rule", "is_rule_name", "check_rule_name"]
 
@@ -66,7 +66,8 @@ class Rule:
                  doc: str | None = None, hidden: bool = False) -> None:
         check_rule_name(name)
         if not callable(function):
-            raise RuleError(f"rule {name!r}: the action must be callable, got {function!r}")
+            raise RuleError(f"rule {name!r}: the action must be callable, "
+                            f"got {short_repr(function, 80)}")
         self.name = name
         self.function = function
         self.on = on if on is not None else Match()

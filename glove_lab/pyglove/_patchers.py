@@ -22,7 +22,7 @@ from pyglove.core.symbolic.base import get_rebind_dict
 
 from glove_lab.errors import RuleError
 from glove_lab.patching import Match, Rule, register_rule
-from glove_lab.tree import KeyPath, rebind
+from glove_lab.tree import KeyPath, description, rebind
 
 __all__ = ["patcher_rule", "register_patchers", "RULE_PREFIX"]
 
@@ -89,7 +89,7 @@ def _make_rule(name: str, cls: type) -> Rule:
     action.__annotations__ = annotations
     action.__name__ = action.__qualname__ = name
     action.__module__ = cls.__module__  # export imports the module that defines the patcher
-    doc = (inspect.getdoc(cls) or "").strip().split("\n")[0]
+    doc = description(cls) if isinstance(cls, type) else ""  # its own, not a base's
     rule = Rule(RULE_PREFIX + name, action, on=Match(where=_is_symbolic),
                 doc=doc or f"PyGlove patcher {name!r}, applied persistently")
     rule.requires = ("glove_lab.pyglove",)  # exported code: this import finds the patcher

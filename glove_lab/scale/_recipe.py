@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from glove_lab.errors import GloveError
+from glove_lab.tree import short_repr
 
 __all__ = ["load_recipe", "recipe_name"]
 
@@ -47,8 +48,9 @@ def recipe_name(recipe: str | Callable[[], Any]) -> str:
         name = f"{module}:{qualname}"
         factory = load_recipe(name)
         if factory is not recipe:
-            raise GloveError(f"recipe {name!r} imports back to {factory!r}, not to the object "
-                             f"given ({recipe!r}); {_HOW}")
+            raise GloveError(f"recipe {name!r} imports back to {short_repr(factory, 80)}, "
+                             "not to the object "
+                             f"given ({short_repr(recipe, 80)}); {_HOW}")
     else:
         raise GloveError(f"got a {type(recipe).__name__} where a recipe was expected; {_HOW}. "
                          "A live tree cannot be rebuilt on another process")

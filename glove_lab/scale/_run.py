@@ -22,6 +22,7 @@ from glove_lab.scale._progress import Progress, choose_progress
 from glove_lab.scale._table import cell, text_table
 from glove_lab.scale._variants import Variant, remember
 from glove_lab.scale._worker import load_result, rebuild_and_run, rebuild_and_run_pickled
+from glove_lab.tree import short_repr
 
 __all__ = ["VariantResult", "VariantTable", "run_variants"]
 
@@ -127,7 +128,8 @@ def run_variants(variants: Iterable[Variant] | Variant, fn: Callable[[Any], Any]
         VariantTable: a list of VariantResult in the variants' order.
     """
     if not callable(fn):
-        raise GloveError(f"run_variants needs a function fn(tree) -> result, got {fn!r}")
+        raise GloveError("run_variants needs a function fn(tree) -> result, "
+                         f"got {short_repr(fn, 80)}")
     todo = [variants] if isinstance(variants, Variant) else list(variants)
     for item in todo:
         if not isinstance(item, Variant):

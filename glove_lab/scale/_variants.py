@@ -21,7 +21,7 @@ from glove_lab.scale._recipe import load_recipe, recipe_name
 from glove_lab.scale._table import cell, text_table
 from glove_lab.scale._worker import rebuild
 from glove_lab.session import Session
-from glove_lab.tree import eq
+from glove_lab.tree import eq, short_repr
 
 __all__ = ["Application", "Variant", "Variants", "latest", "variants"]
 
@@ -325,9 +325,10 @@ def _application(idea: str, value: Any) -> Application:
         rule_name = rule.name if isinstance(rule, Rule) else rule
         if not isinstance(rule_name, str) or not isinstance(params, Mapping):
             raise GloveError(f"idea {idea!r}: an application tuple is (rule, params) or "
-                             f"(rule, params, at), got {value!r}")
+                             f"(rule, params, at), got {short_repr(value, 80)}")
         at = rest[0] if rest else None
         paths = None if at is None else ((at,) if isinstance(at, str) else tuple(at))
         return Application(rule_name, dict(params), paths)
-    raise GloveError(f"idea {idea!r}: {value!r} is not an application; give a rule name or "
-                     "URI, a Rule, (rule, params), (rule, params, at) or a list of those")
+    raise GloveError(f"idea {idea!r}: {short_repr(value, 80)} is not an application; "
+                     "give a rule name or URI, a Rule, (rule, params), (rule, params, at) "
+                     "or a list of those")

@@ -28,6 +28,7 @@ from glove_lab.tree import (
     from_json,
     is_python_name,
     safe_repr,
+    short_repr,
     to_json,
 )
 
@@ -94,7 +95,8 @@ class Session:
     def set_check(self, check: Check | None, mode: str = "raise") -> None:
         """Run `check(new_tree)` after every later step (None: no check); see the class doc."""
         if check is not None and not callable(check):
-            raise GloveError(f"a check must be callable as check(tree), got {check!r}")
+            raise GloveError("a check must be callable as check(tree), "
+                             f"got {short_repr(check, 80)}")
         if mode not in CHECK_MODES:
             raise GloveError(f"check_mode must be one of {', '.join(map(repr, CHECK_MODES))}, "
                              f"got {mode!r}")

@@ -9,7 +9,7 @@ from glove_lab.tree._codegen import (
 )
 from glove_lab.tree._compare import Change, ChangeKind, diff, eq
 from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, rebind_paths, replace
-from glove_lab.tree._format import display_name, format, safe_repr, short_repr
+from glove_lab.tree._format import description, display_name, format, safe_repr, short_repr
 from glove_lab.tree._guard import check_acyclic, protect, restore_if_changed, snapshot
 from glove_lab.tree._json import JsonLimits, from_json, to_json
 from glove_lab.tree._keypath import (
@@ -67,7 +67,7 @@ __all__ = [
     "modules_tagging", "name_of", "NodeNotes", "notes_of", "register_notes",
     "paths", "protect", "query", "rebind", "register_kind",
     "register_resolver", "register_type", "registered_kind", "replace", "restore_if_changed",
-    "safe_repr", "short_repr", "snapshot",
+    "description", "safe_repr", "short_repr", "snapshot",
     "symbolize", "tag", "tag_origin", "tag_origins", "tags_of", "to_code", "to_json",
     "traverse", "untag",
 ]

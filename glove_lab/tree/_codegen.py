@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from glove_lab.errors import GloveError
-from glove_lab.tree._format import layout
+from glove_lab.tree._format import layout, short_repr
 from glove_lab.tree._keypath import KeyPath
 from glove_lab.tree._kinds import kind_of
 from glove_lab.tree._naming import importable_name
@@ -338,7 +338,7 @@ class CodeWriter:
         except (ValueError, TypeError):
             rebuilt = None
         if rebuilt is not value and rebuilt != value:
-            raise GloveError(f"cannot write the {cls.__name__} value {value!r} at "
+            raise GloveError(f"cannot write the {cls.__name__} value {short_repr(value, 80)} at "
                              f"{self._where(path)} as code: it is neither a member nor rebuilt "
                              "from its value")
         return f"{owner}({self.leaf(value.value, path)})"

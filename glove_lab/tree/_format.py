@@ -6,6 +6,7 @@ Both this module and codegen lay out the same kind of expression
 
 from __future__ import annotations
 
+import dataclasses
 import keyword
 import math
 import types
@@ -151,6 +152,30 @@ def display_name(node: Any, label: Callable[[Any], str] | None = None) -> str:
     if isinstance(node, Call):
         return node.function.__name__
     return type(node).__name__
+
+
+def description(node: Any) -> str:
+    """The first line of what the node's own class (or symbolic function) says it is ("": none).
+
+    Only a docstring written on that class itself counts: one inherited from a base
+    (glove_lab's symbolic mixin, `nn.Module`), a dataclass's generated signature and
+    the builtins' (`list`, `dict`) say nothing about the user's class.
+    """
+    if isinstance(node, Call):
+        owner: Any = node.function
+        text = getattr(owner, "__doc__", None)
+    else:
+        owner = type(node)
+        if owner.__module__ == "builtins":
+            return ""
+        text = vars(owner).get("__doc__")
+        if (text and dataclasses.is_dataclass(owner)
+                and text.startswith(f"{type(node).__name__}(")):
+            return ""  # the signature dataclasses write when there is no docstring
+    if not isinstance(text, str):
+        return ""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    return lines[0] if lines else ""
 
 
 def safe_repr(value: Any) -> str:
