@@ -217,7 +217,8 @@ class Controller:
             self.error = failure_text(exc)
             return False
         self.error = ""
-        self.status = f"Set {key} = {value!r} at {display_path(path)}: {step.summary()}"
+        self.status = (f"Set {key} = {short_repr(value, 80)} at {display_path(path)}: "
+                       f"{step.outcome()}")
         return True
 
     def search(self, query: str, limit: int = 200) -> list[SearchMatch]:
@@ -366,9 +367,10 @@ class Controller:
                 "index": i,
                 "rule": step.rule,
                 "params": step.params_text(),
-                "paths": "everywhere" if step.paths is None else ", ".join(
-                    display_path(p) for p in step.paths),
-                "summary": step.summary(),
+                # The row names the step (rule, parameters, where); the summary line
+                # under it says only what it did, so no row says the step twice.
+                "paths": step.where().removeprefix("at "),
+                "summary": step.outcome(),
                 "undone": i >= len(self.session.history),
                 "check": step.check,
                 "check_error": step.check_error,

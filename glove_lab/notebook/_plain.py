@@ -104,7 +104,7 @@ class PlainGloveWidget(SessionView, widgets.VBox):
             self.inspector.value = "<i>Select a node to inspect it</i>"
         self.history.value = "<ol>" + "".join(
             f"<li style='{_history_style(h)}'>"
-            f"{html.escape(h['summary'])}</li>" for h in c.history()) + "</ol>"
+            f"{html.escape(_history_line(h))}</li>" for h in c.history()) + "</ol>"
         colour = "#c62828" if c.error else "#555"
         status = c.status_text()
         self.message.value = (f"<div style='color:{colour}'>"
@@ -170,3 +170,9 @@ def _history_style(entry: HistoryEntry) -> str:
     if entry["undone"]:
         return "color:#999;text-decoration:line-through"
     return "color:#c62828" if entry["check_error"] else ""
+
+
+def _history_line(entry: HistoryEntry) -> str:
+    """`rule(params) at paths: what it did`, as one line of the plain history list."""
+    where = entry["paths"] if entry["paths"] == "everywhere" else f"at {entry['paths']}"
+    return f"{entry['rule']}({entry['params']}) {where}: {entry['summary']}"

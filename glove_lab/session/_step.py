@@ -62,16 +62,23 @@ class Step:
 
     def summary(self) -> str:
         """One line for a history list: rule, parameters, where, how much changed."""
-        params = self.params_text()
-        where = "everywhere" if self.paths is None else "at " + ", ".join(
-            display_path(p) for p in self.paths[:3])
-        if self.paths is not None and len(self.paths) > 3:
-            where += f" (+{len(self.paths) - 3})"
+        return f"{self.rule}({self.params_text()}) {self.where()}: {self.outcome()}"
+
+    def where(self) -> str:
+        """Where the step applied: "everywhere", or "at" its first three paths (+N more)."""
+        if self.paths is None:
+            return "everywhere"
+        text = "at " + ", ".join(display_path(p) for p in self.paths[:3])
+        if len(self.paths) > 3:
+            text += f" (+{len(self.paths) - 3})"
+        return text
+
+    def outcome(self) -> str:
+        """What the step did, without naming it: "2 changes; skipped 1 ...", "froze 23 ..."."""
         n = len(self.changed_paths)
-        text = f"{self.rule}({params}) {where}: {n} change{'s' if n != 1 else ''}"
+        text = f"{n} change{'s' if n != 1 else ''}"
         if self.notes:  # what the rule did that no changed path shows (froze 23 parameters)
-            text = (text.rsplit(": ", 1)[0] + ": " if n == 0 else text + "; ") + "; ".join(
-                self.notes)
+            text = ("" if n == 0 else text + "; ") + "; ".join(self.notes)
         if self.skipped:
             text += f"; skipped {skipped_text(self.skipped)}"
         if self.check_error:

@@ -95,7 +95,7 @@ def test_a_users_layernorm_rule_with_plain_subclasses_skips_layernorm2d():
 
 
 def test_subclasses_must_be_true_false_or_plain():
-    with pytest.raises(ValueError, match="subclasses"):
+    with pytest.raises(gl.RuleError, match="subclasses"):
         gl.Match(type=nn.LayerNorm, subclasses="some")
 
 
