@@ -149,3 +149,14 @@ def test_editing_an_argument_rebuilds_the_layer_with_it():
 
 def _first(output):
     return output[0] if isinstance(output, tuple) else output
+
+
+def test_multihead_attention_with_a_patched_out_proj_is_refused_as_code_and_kept_by_json():
+    # The same family before the transformer containers: code and JSON used to write
+    # MultiheadAttention(...) and silently drop a replaced out_proj.
+    patched = gl.replace(nn.MultiheadAttention(8, 2, batch_first=True), "out_proj",
+                         nn.Linear(8, 8))
+
+    with pytest.raises(gl.GloveError, match="'out_proj' \\(Linear\\) differs"):
+        gl.to_code(patched)
+    assert type(gl.from_json(gl.to_json(patched)).out_proj) is nn.Linear
