@@ -101,7 +101,8 @@ def main() -> None:
             "Both build equal models (checked with gl.eq); building the 53 GroupNorms, "
             "about 1.5 ms, is common to both.",
             "Shapes (widget example=, %glove show --input) cost one forward per step plus "
-            "a copy of the modules (tensors shared), so the user's model is never touched.",
+            "a copy of the modules (parameters shared, buffers copied), so the user's "
+            "model is never touched.",
             environment(f"torch {torch.__version__}, {torch.get_num_threads()} threads"),
         ],
     )

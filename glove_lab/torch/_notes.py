@@ -4,7 +4,7 @@
 `→ 1x64x56x56 · 9.4k params`. Parameter counts need no input (a module's
 parameters, each counted once however often it is shared). Shapes come from
 one forward pass on `example`, run under `torch.no_grad()` in eval mode on a
-copy of the model that shares its tensors but none of its modules, so the
+copy of the model that shares its parameters but none of its modules or buffers, so the
 user's model (its training flags, BatchNorm statistics, hooks) is never
 touched. A forward that fails still gives the counts, the shapes of the
 modules that ran before the failure, and a status line saying why. Results
@@ -208,14 +208,18 @@ def _forward(model: nn.Module, example: Any) -> tuple[dict[int, tuple[str, int]]
 
 
 def _twin(model: nn.Module) -> dict[int, Any]:
-    """A deep copy of `model` sharing every parameter and buffer: id(original) -> copy.
+    """A deep copy of `model` sharing its parameters: id(original) -> copy.
 
-    Every module, dict and flag is the copy's own (so `eval()` and hooks on it
-    never reach the user's model); tensors are the same objects (no memory).
+    Every module, dict, flag and buffer is the copy's own, so `eval()`, hooks,
+    and a forward that updates statistics in place (a custom module's running
+    mean, in any mode) never reach the user's model. Parameters, the bulk of
+    the memory, are the same objects; a lazy module's uninitialized ones are
+    copied, since its first forward would fill them in place.
     """
     memo: dict[int, Any] = {}
-    for tensor in (*model.parameters(), *model.buffers()):
-        memo[id(tensor)] = tensor
+    for parameter in model.parameters():
+        if not isinstance(parameter, nn.parameter.UninitializedParameter):
+            memo[id(parameter)] = parameter
     copy.deepcopy(model, memo)
     return memo
 

@@ -182,3 +182,32 @@ def test_a_wrong_example_gives_a_status_not_an_exception(example):
 
     assert notes.status.startswith("shapes: forward failed in [0]: ")
     assert notes.by_path[KeyPath.parse("[5]")] == "170 params"
+
+
+def test_a_forward_that_updates_a_buffer_in_place_updates_the_copys_not_the_users():
+    class Counter(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("seen", torch.zeros(()))
+            self.proj = nn.Linear(3, 3)
+
+        def forward(self, x):
+            self.seen += 1  # in any mode, as some custom statistics do
+            return self.proj(x)
+
+    model = Counter().eval()
+
+    notes = notes_of(model, torch.randn(2, 3))
+
+    assert plain(notes.by_path[KeyPath()]) == "→ 2x3 · 12 params"
+    assert float(model.seen) == 0.0
+
+
+def test_a_lazy_module_is_not_initialized_by_drawing_its_shapes():
+    model = nn.Sequential(nn.LazyLinear(4), nn.ReLU())
+
+    notes = notes_of(model, torch.randn(2, 3))
+
+    assert plain(notes.by_path[KeyPath.parse("[0]")]) == "→ 2x4"  # its size is not known yet
+    assert isinstance(model[0].weight, nn.parameter.UninitializedParameter)
+    assert model(torch.randn(2, 3)).shape == (2, 4)  # the user's first forward still sizes it
