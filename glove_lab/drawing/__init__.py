@@ -10,8 +10,9 @@ a node budget. graphviz is imported only when a graph is drawn.
 from __future__ import annotations
 
 from glove_lab.drawing._address import path_from_svg_id, path_from_title
-from glove_lab.drawing._render import display_bundle, render, to_svg
+from glove_lab.drawing._graph import is_box
+from glove_lab.drawing._render import Drawing, display_bundle, draw, render, to_svg
 from glove_lab.drawing._style import tag_color
 
-__all__ = ["display_bundle", "path_from_svg_id", "path_from_title", "render", "tag_color",
-           "to_svg"]
+__all__ = ["Drawing", "display_bundle", "draw", "is_box", "path_from_svg_id",
+           "path_from_title", "render", "tag_color", "to_svg"]

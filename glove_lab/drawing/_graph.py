@@ -7,7 +7,9 @@ from the root until the node budget is spent (placeholders count): an unopened
 box with children becomes a collapsed placeholder, a wide box shows its first
 children and one "+K more" placeholder for the rest, and a run of identical
 siblings folds into one node showing the run's length. Paths to highlighted,
-changed and `expand=`-ed nodes are opened first, so those stay visible.
+changed and `expand=`-ed nodes are opened first, so those stay visible; a
+`collapse=`-d box is a placeholder whatever the budget (a change inside it marks
+the placeholder changed; a highlighted or expanded path inside it opens it).
 
 Deep selections: the levels between a highlighted (changed, expanded) node
 and the root are opened, except that a run of more than `ELIDE_AFTER` such
@@ -143,6 +145,10 @@ class GraphModel:
     tags: list[str]
     has_diff: bool = False
     has_selection: bool = False
+    total: int = 1
+    """Nodes in the tree, leaves included (as placeholders count them)."""
+    hidden: int = 0
+    """Of those, the ones not drawn: inside placeholders, or members of a folded run."""
 
 
 def is_box(value: Any) -> bool:
@@ -152,10 +158,12 @@ def is_box(value: Any) -> bool:
 
 def build_graph(tree: Any, *, depth: int | None = None, highlight: Iterable[Any] = (),
                 changes: list[Change] | None = None, expand: Iterable[Any] = (),
-                budget: int = 150, notes: Mapping[Any, str] | None = None) -> GraphModel:
+                budget: int = 150, notes: Mapping[Any, str] | None = None,
+                collapse: Iterable[Any] = ()) -> GraphModel:
     """Lay out which nodes of `tree` are drawn, under a budget of drawn nodes.
 
-    `notes` maps paths (KeyPath or text) to a one-line note shown in that node's box.
+    `notes` maps paths (KeyPath or text) to a one-line note shown in that node's box;
+    `collapse` paths are drawn as placeholders whatever the budget.
     """
     if budget < 1:
         raise ValueError(f"budget must be at least 1, got {budget}")
@@ -164,6 +172,7 @@ def build_graph(tree: Any, *, depth: int | None = None, highlight: Iterable[Any]
     builder = _Builder(tree, depth, budget)
     if notes:
         builder.notes = {as_path(path): str(note) for path, note in notes.items()}
+    builder.mark_collapsed(_paths(collapse, "collapse"))
     for path in _paths(highlight, "highlight"):
         builder.mark_selected(path)
     if changes is not None:
@@ -241,6 +250,8 @@ class _Builder:
         self.jumps: dict[KeyPath, dict[Any, tuple[tuple[Any, ...], KeyPath]]] = {}
         self.depth_used = 0
         self.expand_roots: set[KeyPath] = set()
+        self.collapsed: set[KeyPath] = set()
+        self.run_hidden = 0  # tree nodes in the other members of folded runs
         self.change_paths: list[KeyPath] = []
         # Per opened box: its box children's keys and the item drawn for each range.
         self.slots: dict[KeyPath, tuple[list[Any], list[tuple[_Item, KeyPath]]]] = {}
@@ -264,6 +275,16 @@ class _Builder:
         self._require_visible(box, expand=True)
         self.expand_roots.add(box)
 
+    def mark_collapsed(self, paths: list[KeyPath]) -> None:
+        self.collapsed.update(self._box_of(path) for path in paths)
+        for box in self.collapsed:  # a placeholder the user closed stays in sight...
+            if not self._under_collapsed(box):  # ...unless a closed ancestor hides it
+                self._require_visible(box)
+
+    def _under_collapsed(self, box: KeyPath) -> bool:
+        """True if an ancestor of `box` is collapsed (`box` itself may be: it stays drawn)."""
+        return any(KeyPath(box[:i]) in self.collapsed for i in range(len(box)))
+
     def mark_changes(self, changes: list[Change]) -> None:
         for number, change in enumerate(changes):
             path = change.path
@@ -281,7 +302,9 @@ class _Builder:
                                                                         change.before)
                 target = path.parent
             if number < self.forced_changes:
-                self._require_visible(self._box_of(target))
+                box = self._box_of(target)
+                if not (self.collapsed and self._under_collapsed(box)):
+                    self._require_visible(box)
 
     def _box_of(self, path: KeyPath) -> KeyPath:
         """The path of the box that shows `path`: itself, or the box it is a row of."""
@@ -391,7 +414,10 @@ class _Builder:
                 heapq.heappush(heap, (child_priority, len(child.path), sequence, child))
         self._add_ghosts()
         self._mark_hidden_changes()
-        return GraphModel(list(self.nodes.values()), self.edges, sorted(self.tags), has_diff)
+        total = self._subtree_size_list()[0]
+        hidden = sum(node.hidden for node in self.nodes.values()) + self.run_hidden
+        return GraphModel(list(self.nodes.values()), self.edges, sorted(self.tags), has_diff,
+                          total=total, hidden=min(hidden, total))
 
     def _priority(self, path: KeyPath, inside_expanded: bool) -> int:
         if path in self.force_open:
@@ -406,12 +432,17 @@ class _Builder:
         if entry.run is not None:
             graph_node.role = "folded"
             graph_node.count, graph_node.first_key, graph_node.last_key = entry.run
+            self.run_hidden += (entry.run[0] - 1) * self._subtree_size_list()[entry.position]
         self._add(graph_node)
         if not boxes:
             return []
         forced_keys = self.show_children.get(path, set())
         forced = priority == _FORCED
-        may_open = forced or priority == _EXPANDED or self.depth is None or len(path) < self.depth
+        if path in self.collapsed and not forced:
+            may_open = False
+        else:
+            may_open = (forced or priority == _EXPANDED or self.depth is None
+                        or len(path) < self.depth)
         remaining = self.budget - self.used
         limit = min(self.fanout, remaining)
         if not forced and (not may_open or (limit < len(boxes) and limit < 3)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from glove_lab.drawing._dot import to_digraph
-from glove_lab.drawing._graph import build_graph
+from glove_lab.drawing._graph import GraphModel, build_graph
 from glove_lab.drawing._style import FONT
 from glove_lab.tree import KeyPath, diff, notes_of
 
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["render", "to_svg", "display_bundle"]
+__all__ = ["Drawing", "draw", "render", "to_svg", "display_bundle"]
 
 _INSTALL_NOTE = "(install graphviz to see this as a graph: apt-get install graphviz)"
 
@@ -23,7 +24,8 @@ _INSTALL_NOTE = "(install graphviz to see this as a graph: apt-get install graph
 def render(tree: Any, depth: int | None = None, highlight: Iterable[str | KeyPath] = (),
            diff_from: Any = None, expand: Iterable[str | KeyPath] = (),
            budget: int = 150, example: Any = None,
-           notes: Mapping[Any, str] | None = None) -> graphviz.Digraph:
+           notes: Mapping[Any, str] | None = None,
+           collapse: Iterable[str | KeyPath] = ()) -> graphviz.Digraph:
     """The tree as a graphviz Digraph: one box per node, leaf values as rows, keys on edges.
 
     Args:
@@ -43,26 +45,64 @@ def render(tree: Any, depth: int | None = None, highlight: Iterable[str | KeyPat
             parameter count, which shows without an example too).
         notes: `{path: text}`, one line shown under each of those nodes' names,
             instead of the adapters' notes (`{}`: no notes at all).
+        collapse: paths drawn as collapsed placeholders whatever the budget
+            (a highlighted or expanded path inside one opens it again).
 
     Each drawn node's graphviz name, and so its SVG `<title>`, is its KeyPath
     text (`$` for the root); its `id` is `glove-node-<base64url of the title>`.
-    Raises PathError for a highlight or expand path that does not exist.
+    Raises PathError for a highlight, expand or collapse path that does not exist.
     """
-    changes = diff(diff_from, tree) if diff_from is not None else None
-    shown = notes_of(tree, example).by_path if notes is None else notes
-    model = build_graph(tree, depth=depth, highlight=highlight, changes=changes,
-                        expand=expand, budget=budget, notes=shown)
-    return to_digraph(model)
+    return to_digraph(_model(tree, depth, highlight, diff_from, expand, budget, example, notes,
+                             collapse))
 
 
 def to_svg(tree: Any, depth: int | None = None, highlight: Iterable[str | KeyPath] = (),
            diff_from: Any = None, expand: Iterable[str | KeyPath] = (),
            budget: int = 150, example: Any = None,
-           notes: Mapping[Any, str] | None = None) -> str:
+           notes: Mapping[Any, str] | None = None,
+           collapse: Iterable[str | KeyPath] = ()) -> str:
     """The tree drawn as an SVG document (see `render` for the arguments); needs `dot`."""
-    graph = render(tree, depth=depth, highlight=highlight, diff_from=diff_from, expand=expand,
-                   budget=budget, example=example, notes=notes)
-    return _slim(graph.pipe(format="svg", encoding="utf-8", quiet=True))
+    return draw(tree, depth=depth, highlight=highlight, diff_from=diff_from, expand=expand,
+                budget=budget, example=example, notes=notes, collapse=collapse).svg
+
+
+@dataclasses.dataclass(frozen=True)
+class Drawing:
+    """An SVG drawing of a tree and how much of the tree it shows.
+
+    `total` counts every node of the tree (leaves included, as the "+N nodes"
+    placeholders do) and `hidden` those not drawn (inside placeholders, or
+    members of a folded run); `boxes` is how many graph nodes were laid out.
+    """
+
+    svg: str
+    boxes: int
+    hidden: int
+    total: int
+
+    @property
+    def shown(self) -> int:
+        """Tree nodes visible as boxes or rows."""
+        return self.total - self.hidden
+
+
+def draw(tree: Any, depth: int | None = None, highlight: Iterable[str | KeyPath] = (),
+         diff_from: Any = None, expand: Iterable[str | KeyPath] = (),
+         budget: int = 150, example: Any = None, notes: Mapping[Any, str] | None = None,
+         collapse: Iterable[str | KeyPath] = ()) -> Drawing:
+    """`to_svg`, with the counts of what the drawing shows and hides (see `Drawing`)."""
+    model = _model(tree, depth, highlight, diff_from, expand, budget, example, notes, collapse)
+    svg = _slim(to_digraph(model).pipe(format="svg", encoding="utf-8", quiet=True))
+    return Drawing(svg, len(model.nodes), model.hidden, model.total)
+
+
+def _model(tree: Any, depth: int | None, highlight: Iterable[str | KeyPath], diff_from: Any,
+           expand: Iterable[str | KeyPath], budget: int, example: Any,
+           notes: Mapping[Any, str] | None, collapse: Iterable[str | KeyPath]) -> GraphModel:
+    changes = diff(diff_from, tree) if diff_from is not None else None
+    shown = notes_of(tree, example).by_path if notes is None else notes
+    return build_graph(tree, depth=depth, highlight=highlight, changes=changes,
+                       expand=expand, budget=budget, notes=shown, collapse=collapse)
 
 
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)

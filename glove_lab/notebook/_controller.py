@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from glove_lab.drawing import tag_color, to_svg
+from glove_lab.drawing import draw, is_box, tag_color
 from glove_lab.errors import CheckError, GloveError, PathError
 from glove_lab.notebook._protocol import (
     HistoryEntry,
@@ -37,7 +37,12 @@ from glove_lab.tree import (
     traverse,
 )
 
-__all__ = ["Controller", "failure_text"]
+__all__ = ["Controller", "failure_text", "EXPAND_ALL_BUDGET", "MAX_DEPTH"]
+
+EXPAND_ALL_BUDGET = 1000
+"""Graph nodes laid out by "Expand all" or a chosen depth (graphviz: ~0.5 s for 1,000)."""
+MAX_DEPTH = 1000
+"""The deepest level the depth control accepts."""
 
 
 class Controller:
@@ -74,6 +79,13 @@ class Controller:
         self.detached = ""
         self.selection: list[str] = []
         self.expanded: list[str] = []
+        # Subtrees the user closed again (placeholders whatever the budget).
+        self.collapsed: list[str] = []
+        # Levels shown (None: as many as the budget allows); "Expand all" is `all_expanded`.
+        self.depth: int | None = None
+        self.all_expanded = False
+        # How much of the tree the graph shows ("Showing 866 of 12,002 nodes; ..."), or "".
+        self.graph_note = ""
         self.error = ""
         self.status = f"{session.name}: click a node to select it (shift-click adds)"
         if session.check is not None:
@@ -109,6 +121,9 @@ class Controller:
             self.error = f"Cannot select: {exc}"
             return False
         self.selection = chosen
+        # A node selected inside a collapsed subtree (a search result) opens it again.
+        self.collapsed = [c for c in self.collapsed
+                          if not any(_inside(p, c) for p in chosen)]
         self.error = ""
         return True
 
@@ -125,8 +140,73 @@ class Controller:
         text = str(target)
         if text not in self.expanded:
             self.expanded.append(text)
+        self.collapsed = [c for c in self.collapsed if not (c == text or _inside(text, c))]
         self.error = ""
         return True
+
+    def collapse(self, path: str) -> bool:
+        """Close the subtree at `path` again: it becomes a placeholder (click it to reopen).
+
+        Expansions inside it are forgotten and a selection inside it moves to it.
+        A bad path, or a node with no child nodes to hide, sets `error` and
+        changes nothing.
+        """
+        try:
+            if not isinstance(path, str):
+                raise PathError(f"a path must be a string, got {type(path).__name__}")
+            target = as_path(path)
+            node = get(self.session.tree, target)
+            kind = kind_of(node)
+            if kind is None or not any(is_box(child) for _, child in kind.children(node)):
+                raise PathError(f"{display_path(target)} has no child nodes to hide")
+        except GloveError as exc:
+            self.error = f"Cannot collapse: {exc}"
+            return False
+        text = str(target)
+        self.expanded = [e for e in self.expanded if not (e == text or _inside(e, text))]
+        self.collapsed = [c for c in self.collapsed if not _inside(c, text)] + (
+            [] if text in self.collapsed else [text])
+        moved = [text if _inside(p, text) else p for p in self.selection]
+        self.selection = list(dict.fromkeys(moved))
+        self.error = ""
+        self.status = f"Collapsed {display_path(text)} (click it to open it again)"
+        return True
+
+    def set_depth(self, depth: int | None) -> bool:
+        """Show `depth` levels below the root (None: as many as the node budget allows).
+
+        Deeper nodes collapse into placeholders; earlier expansions and collapses
+        are forgotten (the selected nodes stay visible). With a depth the graph
+        may lay out up to `EXPAND_ALL_BUDGET` nodes. A bad depth sets `error`.
+        """
+        if depth is not None and (type(depth) is not int or not 0 <= depth <= MAX_DEPTH):
+            self.error = (f"Cannot set the depth: expected a whole number of levels from 0 to "
+                          f"{MAX_DEPTH}, or None for automatic, got {short_repr(depth, 60)}")
+            return False
+        self._reset_view(depth, all_expanded=False)
+        self.status = ("Showing as many levels as fit" if depth is None else
+                       f"Showing {depth} level{'s' if depth != 1 else ''} below the root")
+        return True
+
+    def expand_all(self) -> bool:
+        """Open every subtree, laying out at most `EXPAND_ALL_BUDGET` nodes (`graph_note` says
+        how much is shown when that is not the whole tree)."""
+        self._reset_view(None, all_expanded=True)
+        self.status = "Expanded all"
+        return True
+
+    def collapse_all(self) -> bool:
+        """Show only the root and its children (the selected nodes stay visible)."""
+        self._reset_view(1, all_expanded=False)
+        self.status = "Collapsed all: click a placeholder to open it"
+        return True
+
+    def _reset_view(self, depth: int | None, all_expanded: bool) -> None:
+        self.depth = depth
+        self.all_expanded = all_expanded
+        self.expanded = []
+        self.collapsed = []
+        self.error = ""
 
     def apply(self, rule: str, params: dict[str, Any] | None = None,
               scope: str = "selection") -> bool:
@@ -268,30 +348,44 @@ class Controller:
         """The graph of the current tree: selection highlighted, last change marked.
 
         Drawn again only when something it shows changed (tree, compared tree,
-        selection, expanded paths, budget): an export or a dismissed error
-        does not run graphviz again.
+        selection, expanded and collapsed paths, depth, budget): an export or a
+        dismissed error does not run graphviz again. Sets `graph_note`.
         """
+        budget = self.budget if self.depth is None and not self.all_expanded else max(
+            self.budget, EXPAND_ALL_BUDGET)
         inputs = (self.session.tree, self._compare_to, tuple(self.selection),
-                  tuple(self.expanded), self.budget)
+                  tuple(self.expanded), budget, tuple(self.collapsed), self.depth)
         if self._drawn is not None and _same_inputs(self._drawn[0], inputs):
             return self._drawn[1]
         notes = notes_of(self.session.tree, self.example)  # cached per tree and example
         self.notes_status = notes.status if self.example is not None else ""
         try:
-            svg = to_svg(self.session.tree, highlight=self.selection,
-                         diff_from=self._compare_to, expand=self.expanded, budget=self.budget,
-                         notes=notes.by_path)
+            drawing = draw(self.session.tree, depth=self.depth, highlight=self.selection,
+                           diff_from=self._compare_to, expand=self.expanded, budget=budget,
+                           notes=notes.by_path, collapse=self.collapsed)
         except GloveError as exc:
             self.error = self.error or f"Cannot draw the graph: {exc}"
+            self.graph_note = ""
             return ""
         except Exception as exc:
             hint = (" Is graphviz installed? (apt-get install graphviz)"
                     if "graphviz" in type(exc).__module__ or isinstance(exc, OSError) else "")
             self.error = self.error or (
                 f"Cannot draw the graph ({type(exc).__name__}: {exc}).{hint}")
+            self.graph_note = ""
             return ""
-        self._drawn = (inputs, svg)
-        return svg
+        self.graph_note = self._note(drawing.shown, drawing.total, budget)
+        self._drawn = (inputs, drawing.svg)
+        return drawing.svg
+
+    def _note(self, shown: int, total: int, budget: int) -> str:
+        if shown >= total:
+            return ""
+        note = f"Showing {shown:,} of {total:,} nodes"
+        if self.all_expanded:
+            return (f"{note}: at most {budget:,} boxes are laid out, to stay fast; "
+                    "search (Ctrl+F) finds the rest")
+        return f"{note}; click a ▸ placeholder to open it, or search (Ctrl+F)"
 
     def status_text(self) -> str:
         """The status line: the last action's, the notes' (a failed forward), detachment."""
@@ -405,6 +499,12 @@ def failure_text(exc: BaseException) -> str:
     if not isinstance(exc, Exception):
         return f"{type(exc).__name__}({', '.join(map(repr, exc.args))}); nothing changed"
     return f"{type(exc).__name__}: {exc}; nothing changed"
+
+
+def _inside(path: str, ancestor: str) -> bool:
+    """True if the KeyPath text `path` is strictly below `ancestor`."""
+    inner, outer = KeyPath.parse(path), KeyPath.parse(ancestor)
+    return len(inner) > len(outer) and inner[:len(outer)] == outer
 
 
 def _same_inputs(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:

@@ -13,7 +13,8 @@ from typing import Literal, TypedDict
 from glove_lab.patching import FormKind, FormValue, ParamForm, RuleForm
 
 __all__ = [
-    "ApplyMessage", "ApplyScope", "CellInsertedMessage", "DismissErrorMessage",
+    "ApplyMessage", "ApplyScope", "CellInsertedMessage", "CollapseAllMessage",
+    "CollapseMessage", "DepthMessage", "DismissErrorMessage", "ExpandAllMessage",
     "ExpandMessage", "ExportMessage", "FormKind", "FormValue", "FrontEndMessage",
     "HistoryEntry", "InsertCellMessage", "Inspector", "KernelMessage", "ParamForm",
     "RedoMessage", "RuleForm", "SearchMatch", "SearchMessage", "SetMessage", "UndoMessage",
@@ -78,6 +79,12 @@ class ViewState(TypedDict):
     title: str
     busy: bool
     matches: list[SearchMatch]
+    depth: int | None
+    """Levels shown below the root (None: as many as the node budget allows)."""
+    all_expanded: bool
+    """"Expand all" is on (at most `EXPAND_ALL_BUDGET` nodes are laid out)."""
+    graph_note: str
+    """How much of the tree the graph shows ("Showing 866 of 12,002 nodes; ..."), or ""."""
 
 
 # -- messages from the front end -------------------------------------------------------------
@@ -86,6 +93,32 @@ class ExpandMessage(TypedDict):
 
     event: Literal["expand"]
     path: str
+
+
+class CollapseMessage(TypedDict):
+    """Close an expanded subtree again (it becomes a placeholder)."""
+
+    event: Literal["collapse"]
+    path: str
+
+
+class DepthMessage(TypedDict):
+    """Show this many levels below the root (null: as many as the budget allows)."""
+
+    event: Literal["depth"]
+    depth: int | None
+
+
+class ExpandAllMessage(TypedDict):
+    """Open every subtree (within the expand-all node cap)."""
+
+    event: Literal["expand_all"]
+
+
+class CollapseAllMessage(TypedDict):
+    """Show only the root and its children."""
+
+    event: Literal["collapse_all"]
 
 
 class ApplyMessage(TypedDict):
@@ -143,8 +176,10 @@ class CellInsertedMessage(TypedDict):
     event: Literal["cell_inserted"]
 
 
-FrontEndMessage = (ExpandMessage | ApplyMessage | SetMessage | SearchMessage | UndoMessage
-                   | RedoMessage | ExportMessage | DismissErrorMessage | CellInsertedMessage)
+FrontEndMessage = (ExpandMessage | CollapseMessage | DepthMessage | ExpandAllMessage
+                   | CollapseAllMessage | ApplyMessage | SetMessage | SearchMessage
+                   | UndoMessage | RedoMessage | ExportMessage | DismissErrorMessage
+                   | CellInsertedMessage)
 """A message the front end sends to the kernel."""
 
 

@@ -63,6 +63,9 @@ class GloveWidget(SessionView, widgets.DOMWidget):
     title = traitlets.Unicode("").tag(sync=True)
     busy = traitlets.Bool(False).tag(sync=True)
     matches = traitlets.List(traitlets.Dict()).tag(sync=True)
+    depth = traitlets.Int(None, allow_none=True).tag(sync=True)
+    all_expanded = traitlets.Bool(False).tag(sync=True)
+    graph_note = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, session: Session | Any, budget: int = 150,
                  on_change: Callable[[Any], None] | None = None,
@@ -95,6 +98,22 @@ class GloveWidget(SessionView, widgets.DOMWidget):
     def redo(self) -> bool:
         """Redo the next undone step."""
         return self._run(self.controller.redo)
+
+    def collapse(self, path: str) -> bool:
+        """Close the subtree at `path` again (as the Collapse button would)."""
+        return self._run(lambda: self.controller.collapse(path))
+
+    def set_depth(self, depth: int | None) -> bool:
+        """Show `depth` levels below the root; None: as many as the budget allows."""
+        return self._run(lambda: self.controller.set_depth(depth))
+
+    def expand_all(self) -> bool:
+        """Open every subtree (at most `EXPAND_ALL_BUDGET` nodes are laid out)."""
+        return self._run(self.controller.expand_all)
+
+    def collapse_all(self) -> bool:
+        """Show only the root and its children."""
+        return self._run(self.controller.collapse_all)
 
     def export(self, insert_cell: bool = True) -> str:
         """The session's code; with a front end, also inserted as a cell below the widget."""
@@ -150,6 +169,14 @@ class GloveWidget(SessionView, widgets.DOMWidget):
             self._redraw()
         elif event == "expand":
             self._run(lambda: self.controller.expand(content.get("path", "")))
+        elif event == "collapse":
+            self._run(lambda: self.controller.collapse(content.get("path", "")))
+        elif event == "depth":
+            self._run(lambda: self.controller.set_depth(content.get("depth")))
+        elif event == "expand_all":
+            self._run(self.controller.expand_all)
+        elif event == "collapse_all":
+            self._run(self.controller.collapse_all)
         elif event == "dismiss_error":
             self.controller.dismiss_error()
             self._redraw()
@@ -188,7 +215,8 @@ class GloveWidget(SessionView, widgets.DOMWidget):
                 "error": c.error,
                 "status": c.status_text(),
                 "title": f"glove_lab · {c.session.name}" + (" (detached)" if c.detached else ""),
-                "busy": self.busy, "matches": list(c.matches)}
+                "busy": self.busy, "matches": list(c.matches), "depth": c.depth,
+                "all_expanded": c.all_expanded, "graph_note": c.graph_note}
 
     def _redraw(self) -> None:
         state = cast("dict[str, Any]", self.view_state())
@@ -196,7 +224,8 @@ class GloveWidget(SessionView, widgets.DOMWidget):
         try:
             with self.hold_sync():
                 for name in ("selection", "svg", "inspector", "palette", "history", "can_undo",
-                             "can_redo", "error", "status", "title", "matches"):
+                             "can_redo", "error", "status", "title", "matches", "depth",
+                             "all_expanded", "graph_note"):
                     setattr(self, name, state[name])
         finally:
             self._syncing = False

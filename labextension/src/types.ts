@@ -74,6 +74,12 @@ export interface IViewState {
   title: string;
   busy: boolean;
   matches: ISearchMatch[];
+  /** Levels shown below the root (null: as many as the node budget allows). */
+  depth: number | null;
+  /** "Expand all" is on (the kernel caps the nodes laid out). */
+  all_expanded: boolean;
+  /** How much of the tree the graph shows ("Showing 866 of 12,002 nodes; ..."), or "". */
+  graph_note: string;
 }
 
 export type ApplyScope = 'selection' | 'everywhere';
@@ -81,6 +87,10 @@ export type ApplyScope = 'selection' | 'everywhere';
 /** A message the view sends to the kernel. */
 export type FrontEndMessage =
   | { event: 'expand'; path: string }
+  | { event: 'collapse'; path: string }
+  | { event: 'depth'; depth: number | null }
+  | { event: 'expand_all' }
+  | { event: 'collapse_all' }
   | { event: 'apply'; rule: string; params: Record<string, FormValue>; scope: ApplyScope }
   | { event: 'set'; path: string; key: string; value: string }
   | { event: 'search'; query: string }
