@@ -15,6 +15,8 @@ export interface IGraphActions {
   select(paths: string[]): void;
   /** The user clicked a collapsed placeholder. */
   expand(path: string): void;
+  /** The user closed an opened node again (− on the cursor). */
+  collapse(path: string): void;
   /** Give the keyboard focus back to the widget. */
   focus(): void;
 }
@@ -154,6 +156,13 @@ export class GraphView {
         this._tree = new DrawnTree(Array.from(this._nodes.keys()));
         this.el.appendChild(svg);
         this._applyZoom();
+        if (this._revealRoot) {
+          // A new depth / expand all / collapse all: start again from the root.
+          this._revealRoot = false;
+          if (this._mode === 'free') {
+            this._showRoot();
+          }
+        }
         this.markSelection(this._actions.selection());
         if (this._cursor !== null) {
           this._setCursor(this._nodes.has(this._cursor) ? this._cursor : null);
@@ -162,6 +171,11 @@ export class GraphView {
     }
     this._renderId += 1;
     this.el.setAttribute('data-render-id', String(this._renderId));
+  }
+
+  /** Show the root when the next graph arrives (the whole layout changes). */
+  revealRootOnNextRender(): void {
+    this._revealRoot = true;
   }
 
   /** Outline the nodes at `paths` (and no others). */
@@ -211,6 +225,23 @@ export class GraphView {
       this._actions.expand(path);
     } else {
       this._actions.select([path]);
+    }
+  }
+
+  /** − on the cursor (else the last selected node): close it again. */
+  collapseCursor(): void {
+    const selection = this._actions.selection();
+    const path = this._cursor ?? selection[selection.length - 1] ?? null;
+    if (path !== null && !this._isCollapsed(path)) {
+      this._actions.collapse(path);
+    }
+  }
+
+  /** + on the cursor: open it if it is a placeholder. */
+  expandCursor(): void {
+    const path = this._cursor;
+    if (path !== null && this._isCollapsed(path)) {
+      this._actions.expand(path);
     }
   }
 
@@ -468,5 +499,6 @@ export class GraphView {
   private _suppressClick = false;
   private _opened = false;
   private _pressing = false;
+  private _revealRoot = false;
   private _resize: ResizeObserver | null = null;
 }

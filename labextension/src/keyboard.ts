@@ -49,6 +49,8 @@ export type KeyAction =
   | 'nav-first'
   | 'open'
   | 'toggle'
+  | 'collapse'
+  | 'expand'
   | 'search'
   | 'find';
 
@@ -93,6 +95,15 @@ export function keyAction(key: IKeyPress, target: KeyTarget): KeyAction | null {
   }
   if (target === 'graph' && key.key === 'Enter' && key.shiftKey && !mod && !key.altKey) {
     return 'toggle';
+  }
+  // − closes the node under the cursor again, + (or =) opens a placeholder.
+  if (target === 'graph' && !mod && !key.altKey) {
+    if (key.key === '-' && !key.shiftKey) {
+      return 'collapse';
+    }
+    if (key.key === '+' || (key.key === '=' && !key.shiftKey)) {
+      return 'expand';
+    }
   }
 
   const onRoot = target === 'root';

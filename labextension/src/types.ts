@@ -118,6 +118,12 @@ export interface IHost<T> {
   send(message: FrontEndMessage): void;
   /** Listen to a trait's change; returns a function that stops listening. */
   on<K extends keyof T & string>(event: `change:${K}`, callback: () => void): () => void;
+  /**
+   * Call `callback` with a reason once the kernel behind the model is gone
+   * (dead, restarted, shut down); returns a function that stops watching.
+   * Hosts that cannot tell leave it out.
+   */
+  onLost?(callback: (reason: string) => void): () => void;
 }
 
 /** The host of the glove_lab view. */

@@ -10,10 +10,12 @@
  * DOMParser and sanitized against an allow-list first (svg.ts).
  */
 
+import { DepthControls } from './depth';
 import { asString, asStringArray, button, focusQuietly, h } from './dom';
 import { GraphView } from './graph';
 import { HistoryView } from './history';
 import { InspectorView } from './inspector';
+import { lostMessage } from './kernel';
 import { classifyTarget, forwardsToJupyter, KeyAction, keyAction } from './keyboard';
 import { PaletteView } from './palette';
 import { SearchView } from './search';
@@ -35,8 +37,18 @@ export class GloveUI {
       selection,
       select: paths => this._setSelection(paths),
       expand: path => this._send({ event: 'expand', path }),
+      collapse: path => this._send({ event: 'collapse', path }),
       focus
     });
+    this._depth = new DepthControls(
+      message => {
+        if (message.event !== 'collapse' && !this.isLost) {
+          this._graph.revealRootOnNextRender();
+        }
+        this._send(message);
+      },
+      () => this._selection().slice(-1)[0] ?? null
+    );
     this._inspector = new InspectorView();
     this._inspector.focusFallback = () => this.root;
     this._inspector.onSelect = path => this._setSelection([path]);
@@ -68,6 +80,12 @@ export class GloveUI {
     this._listen('status', () => this._renderStatus());
     this._listen('title', () => this._renderTitle());
     this._listen('busy', () => this._renderBusy());
+    this._listen('depth', () => this._renderDepth());
+    this._listen('all_expanded', () => this._renderDepth());
+    this._listen('graph_note', () => this._renderNote());
+    if (host.onLost) {
+      this._disposers.push(host.onLost(reason => this.setLost(reason)));
+    }
 
     // Capture on window runs before JupyterLab's own capture listener on
     // document, so keys handled here never reach the notebook's shortcuts.
@@ -78,6 +96,9 @@ export class GloveUI {
     this._renderStatus();
     this._renderBusy();
     this._renderError();
+    this._renderDepth();
+    this._renderNote();
+    this._depth.setCanCollapse(this._selection().length > 0);
     this._graph.render(asString(host.get('svg')));
     this._inspector.setSelectionCount(this._selection().length);
     this._inspector.render(host.get('inspector'));
@@ -109,6 +130,28 @@ export class GloveUI {
   }
 
   /**
+   * The kernel is gone: grey the view out and say so. Clicks that would
+   * change the model say it again instead of being ignored; zoom, pan and
+   * Save SVG keep working on the last picture.
+   */
+  setLost(reason: string): void {
+    if (this._disposed) {
+      return;
+    }
+    this._lost = reason;
+    this._lostText.textContent = lostMessage(reason);
+    this._lostBox.hidden = false;
+    this.root.classList.add('glove-lost');
+    this.root.setAttribute('data-kernel', 'lost');
+    this._busy.hidden = true;
+  }
+
+  /** Whether the kernel behind the view is gone. */
+  get isLost(): boolean {
+    return this._lost !== null;
+  }
+
+  /**
    * Show `code` in a box with a Copy button: the fallback for `insert_cell`
    * when no notebook is there to insert a cell into.
    */
@@ -127,6 +170,13 @@ export class GloveUI {
     // Lumino (JupyterLab's shortcuts) ignores key presses from inside this element.
     root.setAttribute('data-lm-suppress-shortcuts', 'true');
     root.setAttribute('aria-label', 'glove_lab tree editor');
+
+    // Said when the kernel is gone (see setLost).
+    this._lostBox = h('div', 'glove-lost-banner');
+    this._lostBox.setAttribute('role', 'alert');
+    this._lostBox.hidden = true;
+    this._lostText = h('span', 'glove-lost-text');
+    this._lostBox.appendChild(this._lostText);
 
     // Header: title + busy, toolbar, status.
     const header = h('div', 'glove-header');
@@ -153,6 +203,7 @@ export class GloveUI {
       this._redoButton,
       exportButton,
       this._graph.zoomControls,
+      this._depth.el,
       saveButton
     );
 
@@ -192,8 +243,19 @@ export class GloveUI {
     const side = h('div', 'glove-side');
     side.append(this._inspector.el, this._palette.el, this._history.el);
     body.append(this._graph.el, side);
+    // How much of the tree the graph shows ("Showing 866 of 12,002 nodes; ...").
+    this._note = h('div', 'glove-graph-note');
+    this._note.setAttribute('aria-live', 'polite');
 
-    root.append(header, this._search.el, this._error, this._codeBox, body);
+    root.append(
+      this._lostBox,
+      header,
+      this._search.el,
+      this._error,
+      this._codeBox,
+      this._note,
+      body
+    );
     return root;
   }
 
@@ -204,9 +266,21 @@ export class GloveUI {
   }
 
   private _send(message: FrontEndMessage): void {
-    if (!this._disposed) {
-      this._host.send(message);
+    if (this._disposed) {
+      return;
     }
+    if (this._lost !== null) {
+      this._sayLost();
+      return;
+    }
+    this._host.send(message);
+  }
+
+  /** A click that would change the model, with the kernel gone: say so again. */
+  private _sayLost(): void {
+    this._lostBox.classList.remove('glove-flash');
+    void this._lostBox.offsetWidth; // restart the animation
+    this._lostBox.classList.add('glove-flash');
   }
 
   private _selection(): string[] {
@@ -216,6 +290,10 @@ export class GloveUI {
   private _setSelection(paths: string[]): void {
     const current = this._selection();
     if (current.length === paths.length && current.every((p, i) => p === paths[i])) {
+      return;
+    }
+    if (this._lost !== null) {
+      this._sayLost();
       return;
     }
     this._host.set('selection', paths);
@@ -228,6 +306,7 @@ export class GloveUI {
     this._inspector.setSelectionCount(this._selection().length);
     this._graph.markSelection(this._selection());
     this._palette.updateApplyButtons();
+    this._depth.setCanCollapse(this._selection().length > 0);
   }
 
   // ------------------------------------------------- header, error, status
@@ -235,6 +314,16 @@ export class GloveUI {
   private _renderToolbar(): void {
     this._undoButton.disabled = this._host.get('can_undo') !== true;
     this._redoButton.disabled = this._host.get('can_redo') !== true;
+  }
+
+  private _renderDepth(): void {
+    this._depth.render(this._host.get('depth'), this._host.get('all_expanded'));
+  }
+
+  private _renderNote(): void {
+    const text = asString(this._host.get('graph_note'));
+    this._note.textContent = text;
+    this._note.hidden = text === '';
   }
 
   private _renderTitle(): void {
@@ -355,6 +444,12 @@ export class GloveUI {
       case 'toggle':
         this._graph.toggleCursor();
         break;
+      case 'collapse':
+        this._graph.collapseCursor();
+        break;
+      case 'expand':
+        this._graph.expandCursor();
+        break;
       case 'apply':
         this._palette.applySelected('selection');
         break;
@@ -420,6 +515,11 @@ export class GloveUI {
   private _palette: PaletteView;
   private _history: HistoryView;
   private _search: SearchView;
+  private _depth: DepthControls;
+  private _lost: string | null = null;
+  private _lostBox!: HTMLDivElement;
+  private _lostText!: HTMLSpanElement;
+  private _note!: HTMLDivElement;
 
   private _title!: HTMLSpanElement;
   private _busy!: HTMLSpanElement;

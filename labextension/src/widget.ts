@@ -6,6 +6,7 @@
 
 import { DOMWidgetModel, DOMWidgetView, ISerializers } from '@jupyter-widgets/base';
 
+import { lostReason } from './kernel';
 import { insertCellBelow, notebookTracker } from './notebook';
 import { keepPicture } from './picture';
 import { IGloveHost, FrontEndMessage } from './types';
@@ -32,7 +33,11 @@ export class GloveModel extends DOMWidgetModel {
       error: '',
       status: '',
       title: '',
-      busy: false
+      busy: false,
+      matches: [],
+      depth: null,
+      all_expanded: false,
+      graph_note: ''
     };
   }
 
@@ -121,7 +126,8 @@ export class GloveView extends DOMWidgetView {
       on: (event, callback) => {
         this.listenTo(this.model, event, callback);
         return () => this.stopListening(this.model, event, callback);
-      }
+      },
+      onLost: callback => this._watchKernel(callback)
     };
     this.ui = new GloveUI(host, this.el);
     (this.model as GloveModel).registerView(this);
@@ -140,6 +146,85 @@ export class GloveView extends DOMWidgetView {
   }
 
   private _pictureTimer = 0;
+
+  /**
+   * Report once the kernel behind this view is gone: the model's comm is no
+   * longer live (ipywidgets marks every model so when the kernel restarts),
+   * or the notebook's kernel dies, is shut down or is replaced.
+   */
+  private _watchKernel(report: (reason: string) => void): () => void {
+    const model = this.model as any;
+    const stops: Array<() => void> = [];
+    let said = false;
+    const say = (reason: string): void => {
+      if (!said) {
+        said = true;
+        report(reason);
+      }
+    };
+    const onLive = (): void => {
+      if (model.comm_live === false) {
+        say('the kernel restarted or disconnected');
+      }
+    };
+    this.listenTo(this.model, 'comm_live_update', onLive);
+    stops.push(() => this.stopListening(this.model, 'comm_live_update', onLive));
+    const manager = model.widget_manager;
+    // JupyterLab's notebook widget manager has the notebook's session context;
+    // a kernel-only manager (e.g. the Voila-style one) has just the kernel.
+    const session = manager?.context?.sessionContext ?? manager?.sessionContext ?? null;
+    const kernel = session?.session?.kernel ?? manager?.kernel ?? null;
+    const kernelId: string | null = kernel?.id ?? null;
+    const signals: Array<[any, (sender: unknown, value: any) => void]> = [];
+    const onStatus = (_: unknown, status: unknown): void => {
+      const reason = lostReason(String(status));
+      if (reason) {
+        say(reason);
+      }
+    };
+    const onConnection = (_: unknown, status: unknown): void => {
+      if (status === 'disconnected') {
+        say('the connection to the kernel was lost');
+      }
+    };
+    if (session) {
+      signals.push([session.statusChanged, onStatus]);
+      signals.push([session.connectionStatusChanged, onConnection]);
+      signals.push([
+        session.kernelChanged,
+        (_: unknown, change: any) => {
+          const next = change?.newValue ?? null;
+          if (next === null) {
+            say('the kernel was shut down');
+          } else if (next.id !== kernelId) {
+            say('the notebook now runs another kernel');
+          }
+        }
+      ]);
+    } else if (kernel) {
+      signals.push([kernel.statusChanged, onStatus]);
+      signals.push([kernel.connectionStatusChanged, onConnection]);
+    }
+    for (const [signal, slot] of signals) {
+      try {
+        signal?.connect?.(slot);
+        stops.push(() => signal?.disconnect?.(slot));
+      } catch {
+        // Not a Lumino signal here: nothing to watch.
+      }
+    }
+    // A view of a model restored from the notebook (no kernel behind it).
+    window.setTimeout(onLive, 0);
+    const status = session?.kernelDisplayStatus ?? kernel?.status;
+    if (typeof status === 'string' && lostReason(status) === 'the kernel died') {
+      window.setTimeout(() => say('the kernel died'), 0);
+    }
+    return () => {
+      for (const stop of stops) {
+        stop();
+      }
+    };
+  }
 
   remove(): any {
     window.clearTimeout(this._pictureTimer);

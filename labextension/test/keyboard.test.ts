@@ -120,3 +120,19 @@ test('the search box: Enter searches, Escape leaves, letters are text; Ctrl+F fi
   assert.equal(keyAction(press('f', { metaKey: true }), 'root'), 'find');
   assert.equal(forwardsToJupyter(press('a', { ctrlKey: true }), 'search'), false);
 });
+
+test('in the graph, - collapses the node again and + or = opens a placeholder', () => {
+  assert.equal(keyAction(press('-'), 'graph'), 'collapse');
+  assert.equal(keyAction(press('+', { shiftKey: true }), 'graph'), 'expand');
+  assert.equal(keyAction(press('+'), 'graph'), 'expand');
+  assert.equal(keyAction(press('='), 'graph'), 'expand');
+  // Only in the graph, and never with Ctrl/Cmd/Alt (browser zoom) or in a field.
+  for (const target of ['root', 'button', 'input', 'search', 'edit', 'text'] as KeyTarget[]) {
+    assert.equal(keyAction(press('-'), target), null, target);
+    assert.equal(keyAction(press('+'), target), null, target);
+  }
+  assert.equal(keyAction(press('-', { ctrlKey: true }), 'graph'), null);
+  assert.equal(keyAction(press('=', { metaKey: true }), 'graph'), null);
+  assert.equal(keyAction(press('-', { altKey: true }), 'graph'), null);
+  assert.equal(keyAction(press('_', { shiftKey: true }), 'graph'), null);
+});
