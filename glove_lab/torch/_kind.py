@@ -273,27 +273,65 @@ def _rebuild_container(node: nn.Module, kids: dict) -> nn.Module:
 
 
 def _recreate(node: nn.Module, spec: LayerSpec, kids: dict) -> nn.Module:
-    """A new layer built from changed hyperparameters, keeping the tensors that still fit."""
-    kwargs = _arguments(spec, type(node), kids)
-    new = type(node)(**kwargs)
-    for key, value in kids.items():
-        name = str(key)
-        if (name in node._modules and (name not in kwargs or name in spec.derived)
-                and node._modules[name] is not value):
-            new._modules[name] = _checked(node, key, value)
+    """A new layer built from changed hyperparameters, keeping what still fits.
+
+    Its own parameters and buffers are kept where their shapes fit. A submodule
+    it builds itself (MultiheadAttention's `out_proj`, a transformer layer's
+    `linear1`) stays the same object, weights and all, when the new arguments
+    build an equal one, and keeps an earlier patch when they do not touch it;
+    a patched submodule the new arguments would rebuild is refused, not lost.
+    """
+    cls = type(node)
+    kwargs = _arguments(spec, cls, kids)
+    new = cls(**kwargs)
     reference = next((t for t in _tensors(node) if t.is_floating_point()), None)
     if reference is not None and (reference.device, reference.dtype) != (
             torch.device("cpu"), torch.get_default_dtype()):
         new.to(device=reference.device, dtype=reference.dtype)
+    new.train(node.training)  # before the kept submodules go in: they keep their own flags
+    built_before: list[nn.Module | None] = []  # what the old arguments build, made on demand
+    for key, value in kids.items():
+        name = str(key)
+        if name not in node._modules or (name in kwargs and name not in spec.derived):
+            continue  # not a submodule, or one passed to the constructor
+        old = node._modules[name]
+        if value is not old or name not in new._modules:
+            new._modules[name] = _checked(node, key, value)  # changed by this very edit
+            continue
+        fresh = new._modules[name]
+        if old is None or fresh is None or eq(fresh, old):
+            new._modules[name] = old  # the same module: same object, weights kept
+            continue
+        if not built_before:
+            built_before.append(_build_on_meta(cls, _arguments(
+                spec, cls, {**node._modules, **spec.read(node)})))
+        before = built_before[0]._modules.get(name) if built_before[0] is not None else None
+        if before is None or eq(fresh, before):
+            new._modules[name] = old  # the new arguments do not touch it: its patch stays
+        elif not eq(old, before):
+            raise GloveError(
+                f"cannot change the arguments of {cls.__name__}: its submodule {name!r} was "
+                f"patched ({type(old).__name__}) and the new arguments would build it anew. "
+                "Change the arguments first, then patch the submodule")
     # setattr, not the dicts: RNNs keep a list of their flat weights in sync.
     for store in ("_parameters", "_buffers"):
         old_store = getattr(node, store)
         for name, tensor in list(getattr(new, store).items()):
-            old = old_store.get(name)
-            if old is not None and tensor is not None and _fits(old, tensor):
-                setattr(new, name, old)
-    new.train(node.training)
+            old_tensor = old_store.get(name)
+            if old_tensor is not None and tensor is not None and _fits(old_tensor, tensor):
+                setattr(new, name, old_tensor)
     return new
+
+
+def _build_on_meta(cls: type, args: dict[str, Any]) -> nn.Module | None:
+    """`cls(**args)` on the meta device (no memory), or None if it cannot be built."""
+    try:
+        with warnings.catch_warnings(), torch.device("meta"):
+            warnings.simplefilter("ignore")
+            module: nn.Module = cls(**args)
+    except Exception:
+        return None
+    return module
 
 
 def _checked(node: nn.Module, key: Any, value: Any) -> Any:

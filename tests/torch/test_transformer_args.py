@@ -160,3 +160,36 @@ def test_multihead_attention_with_a_patched_out_proj_is_refused_as_code_and_kept
     with pytest.raises(gl.GloveError, match="'out_proj' \\(Linear\\) differs"):
         gl.to_code(patched)
     assert type(gl.from_json(gl.to_json(patched)).out_proj) is nn.Linear
+
+
+def test_an_argument_edit_keeps_the_built_submodules_it_does_not_reshape():
+    # MultiheadAttention's out_proj used to be built anew (new random weights) on any edit.
+    attention = nn.MultiheadAttention(8, 2, batch_first=True)
+    layer = _encoder_layer()
+
+    quieter = gl.rebind(attention, {"dropout": 0.3})
+    wider = gl.rebind(layer, {"nhead": 4})
+
+    assert quieter.out_proj is attention.out_proj and quieter.dropout == 0.3
+    assert quieter.in_proj_weight is attention.in_proj_weight
+    assert wider.self_attn is not layer.self_attn  # reshaped by the edit
+    assert all(wider._modules[name] is layer._modules[name]
+               for name in ("linear1", "linear2", "norm1", "norm2", "dropout"))
+
+
+def test_an_argument_edit_keeps_an_earlier_patch_it_does_not_touch_and_refuses_one_it_would():
+    patched = gl.replace(_encoder_layer(), "norm1", nn.RMSNorm(8))
+
+    reordered = gl.rebind(patched, {"norm_first": False, "nhead": 4})
+
+    assert reordered.norm1 is patched.norm1 and not reordered.norm_first
+    with pytest.raises(gl.GloveError, match="'norm1' was patched \\(RMSNorm\\)"):
+        gl.rebind(patched, {"d_model": 16})
+
+
+def test_an_encoder_edit_keeps_its_layers():
+    encoder, _ = CASES["encoder"]
+
+    edited = gl.rebind(encoder, {"mask_check": False})
+
+    assert edited.layers is encoder.layers and edited.mask_check is False
