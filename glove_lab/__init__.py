@@ -23,6 +23,7 @@ from glove_lab.errors import (
     PathError,
     RuleError,
     SerializationError,
+    TypeMismatchError,
 )
 from glove_lab.patching import (
     Match,
@@ -76,7 +77,7 @@ __all__ = [
     "JsonLimits",
     "REMOVE", "Call", "Change", "CheckError", "GloveError", "GloveWidget", "KeyPath", "Match",
     "NoMatchError", "PathError", "Rule", "RuleContext", "RuleError", "SerializationError",
-    "Session", "Splice",
+    "Session", "Splice", "TypeMismatchError",
     "Step", "Symbolic", "__version__", "apply", "build", "diff", "eq", "format", "from_json",
     "get", "is_leaf", "needs_patching", "paths", "query", "rebind", "register_kind",
     "register_rule", "register_type", "render", "replace", "require_names", "require_rules",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "CheckError", "GloveError", "NoMatchError", "PathError", "RuleError", "SerializationError",
+    "TypeMismatchError",
 ]
 
 
@@ -32,3 +33,20 @@ class SerializationError(GloveError, ValueError):
 
 class CheckError(GloveError):
     """A step refused because the session's check (e.g. a forward pass) failed on its result."""
+
+
+class TypeMismatchError(GloveError, TypeError):
+    """An edit refused because its value does not fit the type hint of the field it sets.
+
+    `gl.rebind` / `gl.replace` (and the `glove.rebind` / `glove.replace` steps)
+    raise it before anything changes. Its message names the path, the field,
+    the expected type and (shortened) the value; the same facts are attributes.
+    """
+
+    def __init__(self, message: str, *, path: str = "", field: str = "", expected: str = "",
+                 value: object = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.field = field
+        self.expected = expected
+        self.value = value

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 from urllib.parse import parse_qsl
 
-from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError
+from glove_lab.errors import GloveError, NoMatchError, PathError, RuleError, TypeMismatchError
 from glove_lab.patching._registry import all_rules, lookup
 from glove_lab.patching._rule import Rule, RuleContext, check_rule_name
 from glove_lab.tree import (
@@ -156,10 +156,11 @@ def apply_rule(tree: Any, rule_or_uri: Rule | str,
                     result = rule.function(node, context=context, **values)
                 else:
                     result = rule.function(node, **values)
-            except RuleError as exc:
+            except (RuleError, TypeMismatchError) as exc:
                 restore_if_changed(saved)
-                raise type(exc)(
-                    f"rule {rule.name!r} failed at {describe_path(path)}: {exc}") from exc
+                error = type(exc)(f"rule {rule.name!r} failed at {describe_path(path)}: {exc}")
+                error.__dict__.update(vars(exc))  # (a TypeMismatchError's path, field, ...)
+                raise error from exc
             except BaseException as exc:
                 restore_if_changed(saved)
                 if isinstance(exc, KeyboardInterrupt):

@@ -9,7 +9,7 @@ from glove_lab.errors import PathError, RuleError
 from glove_lab.patching._match import Match
 from glove_lab.patching._registry import register_rule
 from glove_lab.patching._rule import Rule, RuleContext
-from glove_lab.tree import REMOVE, Splice, kind_of, rebind
+from glove_lab.tree import REMOVE, KeyPath, Splice, as_path, check_edits, kind_of, rebind
 
 __all__ = ["BUILTIN_RULES"]
 
@@ -18,18 +18,24 @@ def _has_children(node: Any) -> bool:
     return kind_of(node) is not None
 
 
-def _rebind(node: Any, values: dict) -> Any:
+def _rebind(node: Any, values: dict, context: RuleContext | None = None) -> Any:
     """Set fields below this node: `values` maps relative paths to new values."""
     if not isinstance(values, dict) or not values:
         raise RuleError("glove.rebind needs values={relative path: new value, ...}")
     try:
+        if context is not None:  # checked in the whole tree: a container's element hints
+            here = context.path
+            check_edits(context.tree, {KeyPath((*here, *as_path(k))): v
+                                       for k, v in values.items()})
         return rebind(node, values)
     except PathError as exc:
         raise PathError(f"{exc} (the paths in values= are relative to this node)") from exc
 
 
-def _replace(node: Any, value: Any) -> Any:
+def _replace(node: Any, value: Any, context: RuleContext | None = None) -> Any:
     """Replace this node with the given value."""
+    if context is not None:
+        check_edits(context.tree, {context.path: value})
     return value
 
 

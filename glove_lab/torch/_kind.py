@@ -28,6 +28,7 @@ from glove_lab.tree import (
     register_resolver,
     register_type,
     registered_kind,
+    signature_hints,
 )
 
 __all__ = ["module_kind", "shallow_copy"]
@@ -134,8 +135,20 @@ def _layer_kind(cls: type, spec: LayerSpec) -> NodeKind:
         return (), {name: _short_form(spec, name, value) for name, value in args.items()
                     if not spec.is_default(name, value)}
 
+    found: list[dict[str, Any]] = []
+
+    def hints(node: nn.Module) -> dict[str, Any]:
+        # The constructor's hints of the recorded arguments (evaluated on first use); a
+        # torch alias the checker does not understand, or a value stored in another form
+        # than its hint says (LayerNorm's tuple `normalized_shape`), takes any value.
+        if not found:
+            every = signature_hints(cls)
+            found.append({name: every[name] for name in shown if name in every})
+        modules = node._modules  # a name held by a submodule is that child, not the argument
+        return {name: hint for name, hint in found[0].items() if name not in modules}
+
     return NodeKind(cls, children, rebuild, create=create, call_args=call_args,
-                    subclasses=False, identity=True,
+                    subclasses=False, identity=True, hints=hints,
                     label=lambda node: name_of_class if arguments(node) is not None
                     else f"{name_of_class} (args unknown)",
                     hyper=lambda node: tuple(n for n in shown if n not in node._modules))

@@ -8,9 +8,18 @@ from glove_lab.tree._codegen import (
     to_code,
 )
 from glove_lab.tree._compare import Change, ChangeKind, diff, eq
-from glove_lab.tree._edit import REMOVE, Splice, map_nodes, rebind, rebind_paths, replace
+from glove_lab.tree._edit import (
+    REMOVE,
+    Splice,
+    check_edits,
+    map_nodes,
+    rebind,
+    rebind_paths,
+    replace,
+)
 from glove_lab.tree._format import description, display_name, format, safe_repr, short_repr
 from glove_lab.tree._guard import check_acyclic, protect, restore_if_changed, snapshot
+from glove_lab.tree._hints import describe_hint, fits, signature_hints
 from glove_lab.tree._json import JsonLimits, from_json, to_json
 from glove_lab.tree._keypath import (
     ROOT_TEXT,
@@ -25,6 +34,7 @@ from glove_lab.tree._keypath import (
 from glove_lab.tree._kinds import (
     NodeKind,
     children_of,
+    hints_of,
     invalidate_kinds,
     kind_of,
     kind_of_type,
@@ -56,6 +66,7 @@ from glove_lab.tree._traverse import PathGlob, TreeIndex, get, index_of, paths, 
 
 __all__ = [
     "JsonLimits",
+    "check_edits", "describe_hint", "fits", "hints_of", "signature_hints",
     "ROOT_TEXT", "ChangeKind", "display_path", "shorten",
     "REMOVE", "Call", "Change", "CodeWriter", "KeyPath", "NodeKind", "PathGlob", "PathLike",
     "PathSpec",

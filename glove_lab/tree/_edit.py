@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from glove_lab.errors import GloveError, PathError
+from glove_lab.errors import GloveError, PathError, TypeMismatchError
 from glove_lab.tree._deep import deep
+from glove_lab.tree._hints import NO_HINT, describe_hint, element_hint, fits, value_text
 from glove_lab.tree._keypath import KeyPath, PathSpec, as_path, describe_path
 from glove_lab.tree._kinds import identity_kinds_seen, kind_of
 from glove_lab.tree._traverse import cached_index, index_of
 
-__all__ = ["rebind", "replace", "rebind_paths", "map_nodes", "Splice", "REMOVE"]
+__all__ = ["rebind", "replace", "rebind_paths", "map_nodes", "check_edits", "Splice", "REMOVE"]
 
 _UNSET = object()
 
@@ -48,8 +49,10 @@ def rebind(tree: Any, updates: Mapping[PathSpec, Any]) -> Any:
 
     Each ancestor of the changed paths is rebuilt once, however many paths
     lie under it; every other subtree is the same object as in `tree`.
-    A path must exist, except a new key of a dict. Raises PathError on a bad
-    path (nothing is changed) and GloveError if a node refuses its new children.
+    A path must exist, except a new key of a dict. Each value is checked
+    against the type hint of the field it sets (see `check_edits`). Raises
+    PathError on a bad path, TypeMismatchError on a value that does not fit
+    (nothing is changed) and GloveError if a node refuses its new children.
     """
     if not isinstance(updates, Mapping):
         raise TypeError(f"rebind expects a mapping of path -> value, got {type(updates).__name__}")
@@ -75,12 +78,37 @@ def rebind(tree: Any, updates: Mapping[PathSpec, Any]) -> Any:
         node.value = value
     if root.value is not _UNSET:
         return root.value
+    _deep_check(tree, root, NO_HINT, None)
     return _deep_apply(tree, root, None, {})
 
 
 def replace(tree: Any, path: PathSpec, value: Any) -> Any:
-    """A new tree with the node at `path` replaced by `value` (persistent)."""
+    """A new tree with the node at `path` replaced by `value` (persistent, type-checked)."""
     return rebind(tree, {path: value})
+
+
+def check_edits(tree: Any, updates: Mapping[PathSpec, Any]) -> None:
+    """Raise TypeMismatchError if a value does not fit the type hint of the field it would set.
+
+    A field's hint comes from its parent's kind (`NodeKind.hints`: a symbolic
+    class's `__init__` annotations, a dataclass's fields, a torch layer's
+    constructor) or, inside a list, tuple or dict, from the element type of
+    the container's own hint (`list[int]`, `dict[str, float]`). A field with
+    no hint, a hint that cannot be evaluated, or whose current value does not
+    fit its hint takes any value. Paths that do not exist are left to the
+    edit itself to report. Changes nothing.
+    """
+    root = _Trie()
+    for raw, value in updates.items():
+        node = root
+        for key in as_path(raw):
+            child = node.children.get(key)
+            if child is None:
+                child = node.children[key] = _Trie()
+            node = child
+        node.value = value
+    if root.value is _UNSET:
+        _deep_check(tree, root, NO_HINT, None)
 
 
 def rebind_paths(tree: Any, targets: Mapping[KeyPath, Any]) -> Any:
@@ -219,6 +247,50 @@ def _apply(node: Any, trie: _Trie, link: Any, memo: dict[int, tuple[Any, dict, A
         ) from exc
     memo[id(node)] = (node, new, rebuilt)
     return rebuilt
+
+
+def _check(node: Any, trie: _Trie, hint: Any, link: Any) -> None:
+    """Check the values in `trie` against the hints of the fields they set below `node`."""
+    kind = kind_of(node)
+    if kind is None:
+        return  # a bad path: `_apply` names it
+    own = kind.hints(node) if kind.hints is not None else None
+    children: dict | None = None
+    for key, sub in trie.children.items():
+        field_hint = own.get(key, NO_HINT) if own else NO_HINT
+        if field_hint is NO_HINT and hint is not NO_HINT:
+            field_hint = element_hint(hint, key)
+        if children is None:
+            children = dict(kind.children(node))
+        current = children.get(key, _UNSET)
+        if sub.value is _UNSET:
+            if current is not _UNSET:
+                _check(current, sub, field_hint, (link, key))
+            continue
+        if field_hint is NO_HINT or (current is not _UNSET and not fits(current, field_hint)):
+            continue  # no hint, or one the stored value shows is not what the code keeps
+        values = sub.value.items if isinstance(sub.value, Splice) else (sub.value,)
+        for value in values:
+            if value is not current and not fits(value, field_hint):
+                _refuse(node, kind, key, field_hint, value, link)
+
+
+def _refuse(node: Any, kind: Any, key: Any, hint: Any, value: Any, link: Any) -> None:
+    path = _path_of(link).child(key)
+    owner = kind.label(node) if kind.label is not None else type(node).__name__
+    text = str(KeyPath((key,)))
+    if isinstance(node, Mapping):
+        field = f"{owner}[{key!r}]"
+    else:
+        field = f"{owner}{text}" if text.startswith("[") else f"{owner}.{text}"
+    expected = describe_hint(hint)
+    raise TypeMismatchError(
+        f"cannot set {describe_path(path)}: {field} expects {expected}, got "
+        f"{value_text(value)} ({type(value).__name__}); nothing changed",
+        path=str(path), field=field, expected=expected, value=value)
+
+
+_deep_check = deep(_check)
 
 
 def _same_children(a: dict, b: dict) -> bool:

@@ -9,12 +9,15 @@ scratch, which code and JSON need. Values with no kind are leaves.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple, cast
 
+from glove_lab.tree._hints import signature_hints
+
 __all__ = [
-    "NodeKind", "children_of", "invalidate_kinds", "kind_of", "kind_of_type", "register_kind",
-    "register_resolver", "registered_kind",
+    "NodeKind", "children_of", "hints_of", "invalidate_kinds", "kind_of", "kind_of_type",
+    "register_kind", "register_resolver", "registered_kind",
 ]
 
 ChildrenFn = Callable[[Any], Iterable[tuple[Any, Any]]]
@@ -38,6 +41,8 @@ class NodeKind:
     does not have yet (a dict entry, an unset argument).
     `identity` says that one object found at several paths is one thing whose
     sharing edits keep (torch modules: reused blocks, a shared activation).
+    `hints(node)` maps child keys to type hints that `rebind`/`replace` check
+    new values against (see `fits`); keys it leaves out take any value.
     """
 
     type: type
@@ -53,6 +58,7 @@ class NodeKind:
     # One object at several paths is one thing (a torch module used twice): a rule that
     # rewrites it at one path rewrites it at every path, and the result stays one object.
     identity: bool = False
+    hints: Callable[[Any], Mapping[Any, Any]] | None = None  # child key -> type hint
 
 
 _EXACT: dict[type, NodeKind] = {}
@@ -74,6 +80,7 @@ def register_kind(
     tags: Callable[[Any], frozenset[str]] | None = None,
     extensible: bool = False,
     identity: bool = False,
+    hints: Callable[[Any], Mapping[Any, Any]] | None = None,
 ) -> NodeKind:
     """Register how values of `type_` (and, by default, its subclasses) open and close.
 
@@ -93,13 +100,17 @@ def register_kind(
         identity: whether one object found at several paths is one thing: an
             edit of it, or inside it, at one path is made at all of them, and it
             stays one object (a Fiddle sub-config used twice, a reused module).
+        hints: optional `fn(node) -> {key: type hint}`: `rebind` and `replace`
+            refuse a new child value that does not fit its key's hint
+            (`TypeMismatchError`); keys left out, and hints it cannot
+            evaluate, take any value.
 
     Returns:
         The registered NodeKind.
     """
     kind = NodeKind(
         type_, children, rebuild, label, create, call_args, subclasses=subclasses,
-        extensible=extensible, hyper=hyper, tags=tags, identity=identity,
+        extensible=extensible, hyper=hyper, tags=tags, identity=identity, hints=hints,
     )
     _add(kind)
     return kind
@@ -135,6 +146,17 @@ def identity_kinds_seen() -> bool:
 
 
 _IDENTITY_SEEN = [False]
+
+
+def hints_of(value: Any) -> Mapping[Any, Any]:
+    """The type hints of `value`'s children by key (from its kind's `hints`; `{}` if none).
+
+    These are what `rebind` and `replace` check new values against.
+    """
+    kind = kind_of(value)
+    if kind is None or kind.hints is None:
+        return {}
+    return kind.hints(value)
 
 
 def children_of(value: Any) -> list[tuple[Any, Any]]:
@@ -261,6 +283,7 @@ def _namedtuple_kind(cls: type) -> NodeKind:
         create=lambda c, children: c(**children),
         call_args=lambda c, children: ((), dict(children)),
         subclasses=False,
+        hints=_lazy_hints(cls, fields),
     )
 
 
@@ -277,4 +300,23 @@ def _dataclass_kind(cls: type) -> NodeKind:
         create=lambda c, kids: c(**kids),
         call_args=lambda c, kids: ((), dict(kids)),
         subclasses=False,
+        hints=_lazy_hints(cls, names),
     )
+
+
+
+def _lazy_hints(cls: type, names: Iterable[str]) -> Callable[[Any], Mapping[str, Any]]:
+    """`hints` of a NodeKind: a class's field hints, evaluated on first use (forward refs)."""
+    wanted = frozenset(names)
+    found: list[dict[str, Any]] = []
+
+    def hints(node: Any) -> Mapping[str, Any]:
+        if not found:
+            try:
+                every = dict(typing.get_type_hints(cls))
+            except Exception:
+                every = signature_hints(cls)
+            found.append({name: hint for name, hint in every.items() if name in wanted})
+        return found[0]
+
+    return hints

@@ -9,14 +9,17 @@ symbolized function called with arguments gives a deferred `Call` node that
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import sys
 import types
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast, overload
 
 from glove_lab.tree._guard import mark_built, refuse_write
+from glove_lab.tree._hints import signature_hints
 from glove_lab.tree._kinds import NodeKind, add_resolver, kind_of
 from glove_lab.tree._naming import register_type
 from glove_lab.tree._tags import tag
@@ -465,12 +468,37 @@ def _symbolic_call_args(cls: type, children: dict) -> tuple[tuple, dict]:
     return cast("type[Symbolic]", cls).__glove_binder__.call_args(children)
 
 
+_HINTS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _hints_of(owner: Any, function: Any) -> dict[str, Any]:
+    """The argument hints of a symbolic class or function (evaluated once, on first use)."""
+    try:
+        return _HINTS[owner]
+    except KeyError:
+        pass
+    hints = signature_hints(function)
+    with contextlib.suppress(TypeError):  # not weak-referenceable: evaluated again next time
+        _HINTS[owner] = hints
+    return hints
+
+
+def _symbolic_hints(node: Any) -> dict[str, Any]:
+    cls = type(node)
+    return _hints_of(cls, cls.__init__)
+
+
+def _call_hints(node: Any) -> dict[str, Any]:
+    return _hints_of(node.function, node.function.function)
+
+
 SYMBOLIC_KIND = NodeKind(
     Symbolic,
     _symbolic_children,
     lambda node, children: _symbolic_rebuild(node, children),
     create=_symbolic_create,
     call_args=_symbolic_call_args,
+    hints=_symbolic_hints,
 )
 
 CALL_KIND = NodeKind(
@@ -479,6 +507,7 @@ CALL_KIND = NodeKind(
     lambda node, children: Call(node.function, dict(children)),
     label=lambda node: node.function.__name__,
     subclasses=False,
+    hints=_call_hints,
 )
 
 
