@@ -6,13 +6,14 @@ are thin shells over this class, so the behaviour is written and tested once.
 
 from __future__ import annotations
 
-import ast
+import math
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from glove_lab.drawing import draw, is_box, tag_color
-from glove_lab.errors import CheckError, GloveError, PathError
+from glove_lab.errors import CheckError, GloveError, PathError, TypeMismatchError
+from glove_lab.notebook._expressions import evaluate, shell_namespace
 from glove_lab.notebook._protocol import (
     HistoryEntry,
     Inspector,
@@ -60,16 +61,22 @@ class Controller:
         example: an input for the adapters' node notes (a torch model's output
             shapes from one forward on it, after every step); their status
             line (a forward that failed) joins the status.
+        namespace: where values typed in the inspector and in untyped rule fields
+            are evaluated as Python expressions (default: the notebook kernel's
+            namespace; without a kernel, only literals are read).
     """
 
     def __init__(self, session: Session, budget: int = 150,
                  on_change: Callable[[Any], None] | None = None,
                  on_event: Callable[[SessionEvent], None] | None = None,
-                 example: Any = None) -> None:
+                 example: Any = None,
+                 namespace: Mapping[str, Any] | None = None) -> None:
         if type(budget) is not int or budget < 1:
             raise GloveError(f"the graph budget must be a whole number of nodes >= 1, got "
                              f"{budget!r}")
         self.session = session
+        # Where typed expressions are evaluated (None: the running kernel's, if any).
+        self.namespace = namespace
         self.budget = budget
         self.on_change = on_change
         self.on_event = on_event
@@ -225,9 +232,14 @@ class Controller:
                                                                   v == "" and k != "value")}
         try:
             at = list(self.selection) if scope == "selection" else None
-            # Text fields are parsed by the parameter's type hint (as URI values would be).
-            values = lookup(rule).convert(
-                given, text={k for k, v in given.items() if isinstance(v, str)})
+            # Text fields are parsed by the parameter's type hint (as URI values would be);
+            # an untyped field (glove.replace's value) holds a Python expression.
+            target = lookup(rule)
+            untyped = {p.name for p in target.params if p.kind == "any"}
+            given = {k: evaluate(v, self.kernel_namespace())
+                     if k in untyped and isinstance(v, str) else v for k, v in given.items()}
+            values = target.convert(given, text={k for k, v in given.items()
+                                                 if isinstance(v, str) and k not in untyped})
             with warnings.catch_warnings():  # the status line below carries the warning
                 warnings.simplefilter("ignore")
                 step = self.session.apply(rule, at=at, params=values)
@@ -281,25 +293,40 @@ class Controller:
         return code
 
     def set_value(self, path: str, key: str, text: str) -> bool:
-        """Set one hyperparameter from the inspector: a `glove.rebind` step at `path`.
+        """Set one field from the inspector: a `glove.rebind` step at `path`.
 
-        `text` is a Python literal (`5`, `(3, 3)`, `'gelu'`); text that is not a
-        literal is taken as a string. Errors go to `error`; nothing changes.
+        `text` is a Python expression (`5`, `'gelu'`, `2 * 64`, `nn.GELU()`)
+        evaluated in the notebook's namespace (see `kernel_namespace`); its value
+        must fit the field's type hint. `key` is the field's key text below
+        `path`; on a leaf, any `key` means the leaf itself (a `glove.replace`).
+        Errors (the expression's, a type mismatch, the rebuild's) go to
+        `error`; nothing changes.
         """
         try:
-            value = ast.literal_eval(text.strip())
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            value = text
-        try:
-            step = self.session.apply("glove.rebind", at=[as_path(path)],
-                                      params={"values": {key: value}})
+            target = as_path(path)
+            node = get(self.session.tree, target)
+            value = evaluate(text, self.kernel_namespace())
+            if kind_of(node) is None:  # a selected leaf's own value row
+                where = display_path(target)
+                step = self.session.apply("glove.replace", at=[target], params={"value": value})
+            else:
+                where = display_path(target + as_path(key))
+                step = self.session.apply("glove.rebind", at=[target],
+                                          params={"values": {key: value}})
+        except TypeMismatchError as exc:
+            self.error = (f"Cannot set {exc.field or key}: it expects {exc.expected}, got "
+                          f"{short_repr(exc.value, 60)}; nothing changed")
+            return False
         except BaseException as exc:
             self.error = failure_text(exc)
             return False
         self.error = ""
-        self.status = (f"Set {key} = {short_repr(value, 80)} at {display_path(path)}: "
-                       f"{step.outcome()}")
+        self.status = f"Set {where} = {short_repr(value, 60)}: {step.outcome()}"
         return True
+
+    def kernel_namespace(self) -> Mapping[str, Any] | None:
+        """Where typed expressions are evaluated: `namespace`, else the kernel's user namespace."""
+        return self.namespace if self.namespace is not None else shell_namespace()
 
     def search(self, query: str, limit: int = 200) -> list[SearchMatch]:
         """Nodes whose path or type contains `query` (case-insensitive), leaves whose
@@ -407,7 +434,10 @@ class Controller:
             return {}
         kind = kind_of(node)
         args: list[tuple[str, str]] = []
-        editable = {}
+        # Every field is editable: a literal shows its repr to edit, anything else ""
+        # (the front end shows its short repr and takes an expression to replace it).
+        editable: dict[str, str] = {}
+        child_paths: dict[str, str] = {}
         doc = ""
         if kind is not None:
             children = list(kind.children(node))
@@ -415,17 +445,19 @@ class Controller:
             ordered = ([c for c in children if c[0] in hyper] +
                        [c for c in children if c[0] not in hyper])
             for key, child in ordered[:40]:
-                args.append((str(KeyPath((key,))), short_repr(child, 80)))
-            for key, child in children:
-                if key in hyper and _is_literal(child):
-                    editable[str(KeyPath((key,)))] = repr(child)
+                name = str(KeyPath((key,)))
+                args.append((name, short_repr(child, 80)))
+                editable[name] = repr(child) if _is_literal(child) else ""
+                child_paths[name] = str(path.child(key))
             doc = description(node)
         else:
             args.append(("value", short_repr(node, 200)))
+            editable["value"] = repr(node) if _is_literal(node) else ""
         tags = sorted(tags_of(node))
         label = kind.label if kind else None
         return {"path": display_path(path), "type": display_name(node, label),
                 "tags": tags, "args": args, "doc": doc[:200], "editable": editable,
+                "child_paths": child_paths,
                 "tag_colors": {name: tag_color(name) for name in tags}}
 
     def palette(self) -> list[RuleForm]:
@@ -512,13 +544,20 @@ def _same_inputs(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     return a[0] is b[0] and a[1] is b[1] and a[2:] == b[2:]
 
 
-def _is_literal(value: Any) -> bool:
+def _is_literal(value: Any, depth: int = 0) -> bool:
     """True for values an inspector field can show and read back (`repr` round trips)."""
     if type(value) is int:
         return value.bit_length() <= 13_000  # its repr must exist (Python's digit limit)
-    if value is None or type(value) in (bool, float, str):
-        return True
+    if type(value) is float:
+        return math.isfinite(value)  # `nan` and `inf` are names, not literals
+    if value is None or type(value) in (bool, str):
+        return type(value) is not str or len(value) <= 1_000
+    if depth > 3:
+        return False
     if type(value) in (tuple, list):
-        return len(value) <= 8 and all(_is_literal(v) for v in value)
+        return len(value) <= 8 and all(_is_literal(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return len(value) <= 8 and all(_is_literal(k, depth + 1) and _is_literal(v, depth + 1)
+                                       for k, v in value.items())
     return False
 

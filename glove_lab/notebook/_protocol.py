@@ -34,7 +34,10 @@ class Inspector(TypedDict):
     args: list[tuple[str, str]]
     doc: str
     editable: dict[str, str]
-    """Keys whose value can be edited in place, with their `repr`."""
+    """Keys whose value can be edited in place (every field): a literal's `repr`, or "" for a
+    value that has none (the front end shows its short repr; an expression replaces it)."""
+    child_paths: dict[str, str]
+    """The path of each key's child: clicking its row selects it (a leaf too)."""
     tag_colors: dict[str, str]
     """The graph's colour of each tag (`#rrggbb`), so chips match the boxes."""
 
@@ -131,7 +134,7 @@ class ApplyMessage(TypedDict):
 
 
 class SetMessage(TypedDict):
-    """Set one value from the inspector (a Python literal as text)."""
+    """Set one value from the inspector (a Python expression, evaluated in the kernel)."""
 
     event: Literal["set"]
     path: str

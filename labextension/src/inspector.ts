@@ -1,7 +1,7 @@
 /**
  * The inspector pane: path, type, tags, arguments and doc of the inspected
- * node; hyperparameters are editable in place (Enter sends a `set`, see
- * keyboard.ts).
+ * node; every field is editable in place (Enter sends a `set` with a Python
+ * expression, see keyboard.ts) and a field's name selects it.
  */
 
 import { asString, asStringArray, focusQuietly, h, tagHue } from './dom';
@@ -150,6 +150,8 @@ export class InspectorView {
 
     const editable: Record<string, unknown> =
       raw.editable && typeof raw.editable === 'object' ? raw.editable : {};
+    const childPaths: Record<string, unknown> =
+      raw.child_paths && typeof raw.child_paths === 'object' ? raw.child_paths : {};
     const args = Array.isArray(raw.args) ? raw.args : [];
     if (args.length) {
       const table = h('table', 'glove-args');
@@ -157,17 +159,34 @@ export class InspectorView {
       for (const pair of args) {
         const [key, value] = Array.isArray(pair) ? pair : [pair, ''];
         const tr = h('tr');
-        const th = h('th', undefined, asString(key));
+        const th = h('th');
         th.scope = 'row';
         const name = asString(key);
-        if (Object.prototype.hasOwnProperty.call(editable, name)) {
-          // A hyperparameter: edit it in place; Enter sends a glove.rebind step.
+        const childPath = own(childPaths, name) ? asString(childPaths[name]) : null;
+        if (childPath !== null) {
+          // The row's name selects that child (a leaf too, so leaf rules are offered).
+          const select = h('button', 'glove-arg-select', name);
+          select.type = 'button';
+          select.title = `Select ${childPath}`;
+          select.setAttribute('data-path', childPath);
+          select.addEventListener('click', () => this.onSelect?.(childPath));
+          th.appendChild(select);
+        } else {
+          th.textContent = name;
+        }
+        if (own(editable, name)) {
+          // Any field: edit it in place; Enter sends a `set` (a Python expression,
+          // evaluated in the kernel and checked against the field's type hint).
           const cell = h('td');
           const input = h('input', 'glove-edit');
           input.type = 'text';
           input.name = `edit:${name}`;
-          input.value = asString(editable[name]);
-          input.title = 'Edit and press Enter (a Python literal)';
+          const text = asString(editable[name]);
+          input.value = text;
+          if (text === '') {
+            input.placeholder = asString(value); // no literal: type an expression to replace it
+          }
+          input.title = 'A Python expression, evaluated in the notebook; Enter sets it';
           input.setAttribute('data-path', path);
           input.setAttribute('data-key', name);
           cell.appendChild(input);
@@ -189,6 +208,10 @@ export class InspectorView {
 
   private _body: HTMLDivElement;
   private _count = 0;
+}
+
+function own(record: Record<string, unknown>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, key);
 }
 
 /** The last segment of a KeyPath text (`blocks[1].conv` -> `.conv`). */

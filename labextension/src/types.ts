@@ -13,8 +13,13 @@ export interface IInspector {
   tags: string[];
   args: [string, string][];
   doc: string;
-  /** Hyperparameter keys whose value can be edited in place (their full repr). */
+  /**
+   * Keys whose value can be edited in place (every field): a literal's repr, or
+   * '' for a value without one (show its short repr; an expression replaces it).
+   */
   editable: Record<string, string>;
+  /** The path of each key's child: clicking its row selects it (a leaf too). */
+  child_paths: Record<string, string>;
   /** The graph's colour of each tag ("#rrggbb"), so chips match the boxes. */
   tag_colors: Record<string, string>;
 }

@@ -209,9 +209,9 @@ def test_conv_fixture_validates_kernel():
         Conv(3, kernel=0)
 
 
-def test_inspector_offers_hyperparameters_for_editing(widget):
+def test_inspector_offers_every_field_for_editing_hyperparameters_first(widget):
     front_end_update(widget, selection=["blocks[0].conv"])
-    assert widget.inspector["editable"] == {"kernel": "3"}
+    assert widget.inspector["editable"] == {"kernel": "3", "channels": "8"}
 
 
 def test_editing_a_hyperparameter_in_the_inspector_is_a_rebind_step(widget):
@@ -219,7 +219,7 @@ def test_editing_a_hyperparameter_in_the_inspector_is_a_rebind_step(widget):
     front_end_event(widget, event="set", path="blocks[0].conv", key="kernel", value="5")
     assert widget.session.tree.blocks[0].conv.kernel == 5
     assert widget.session.history[-1].rule == "glove.rebind"
-    assert widget.inspector["editable"] == {"kernel": "5"}
+    assert widget.inspector["editable"] == {"kernel": "5", "channels": "8"}
 
 
 def test_an_invalid_inspector_edit_shows_the_error_and_changes_nothing(widget):
