@@ -307,10 +307,10 @@ class Controller:
             node = get(self.session.tree, target)
             value = evaluate(text, self.kernel_namespace())
             if kind_of(node) is None:  # a selected leaf's own value row
-                where = display_path(target)
+                what = display_path(target)
                 step = self.session.apply("glove.replace", at=[target], params={"value": value})
             else:
-                where = display_path(target + as_path(key))
+                what = f"{key}"
                 step = self.session.apply("glove.rebind", at=[target],
                                           params={"values": {key: value}})
         except TypeMismatchError as exc:
@@ -321,7 +321,8 @@ class Controller:
             self.error = failure_text(exc)
             return False
         self.error = ""
-        self.status = f"Set {where} = {short_repr(value, 60)}: {step.outcome()}"
+        where = "" if what == display_path(target) else f" at {display_path(target)}"
+        self.status = f"Set {what} = {short_repr(value, 80)}{where}: {step.outcome()}"
         return True
 
     def kernel_namespace(self) -> Mapping[str, Any] | None:
