@@ -184,13 +184,36 @@ def signature_hints(function: Callable[..., Any] | None, keep_return: bool = Fal
             return {}
     try:
         hints = dict(typing.get_type_hints(function))
-    except Exception:
-        raw = getattr(function, "__annotations__", None)
-        hints = ({name: hint for name, hint in raw.items() if not isinstance(hint, str)}
-                 if isinstance(raw, dict) else {})
+    except Exception:  # one hint that cannot be evaluated: keep the others
+        hints = _one_by_one(function)
     if not keep_return:
         hints.pop("return", None)
     return hints
+
+
+def _one_by_one(function: Any) -> dict[str, Any]:
+    """The hints of `function` evaluated one at a time, as `get_type_hints` would."""
+    raw = getattr(function, "__annotations__", None)
+    if not isinstance(raw, dict):
+        return {}
+    unwrapped = function
+    while hasattr(unwrapped, "__wrapped__"):
+        unwrapped = unwrapped.__wrapped__
+    namespace = getattr(unwrapped, "__globals__", {})
+    hints = {}
+    for name, hint in raw.items():
+        try:
+            hints[name] = typing.get_type_hints(_Annotated({name: hint}), namespace)[name]
+        except Exception:
+            continue
+    return hints
+
+
+class _Annotated:
+    """An object carrying one annotation, for `get_type_hints` to evaluate on its own."""
+
+    def __init__(self, annotations: dict[str, Any]) -> None:
+        self.__annotations__ = annotations
 
 
 def element_hint(hint: Any, key: Any) -> Any:

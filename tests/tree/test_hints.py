@@ -252,10 +252,13 @@ def test_a_field_whose_current_value_breaks_its_hint_is_not_checked():
 def test_a_hint_that_cannot_be_evaluated_takes_anything():
     @gl.symbolize
     class Forward:
-        def __init__(self, size: NotDefinedAnywhere = 1) -> None:  # type: ignore[name-defined]  # noqa: F821
+        def __init__(self, size: NotDefinedAnywhere = 1,  # type: ignore[name-defined]  # noqa: F821
+                     count: int = 2) -> None:
             pass
 
     assert gl.replace(Forward(), "size", "big").size == "big"
+    with pytest.raises(gl.TypeMismatchError):  # the hints that can be evaluated still count
+        gl.replace(Forward(), "count", "two")
 
 
 def test_splices_and_removals_are_checked_as_elements():
