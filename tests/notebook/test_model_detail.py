@@ -63,6 +63,15 @@ def test_the_plain_widget_takes_an_example_too():
     assert "→ 5x3 · 67 params" in labels(widget.graph.value)["$"]
 
 
+def test_the_es_module_widget_takes_an_example_too():
+    from glove_lab.notebook import GloveAnyWidget
+
+    widget = GloveAnyWidget(gl.Session(mlp(), name="mlp"), example=X)
+
+    assert "→ 5x3 · 67 params" in labels(widget.svg)["$"]
+    assert "shapes: one forward" in widget.status
+
+
 @pytest.fixture
 def shell():
     shell = InteractiveShell.instance()
