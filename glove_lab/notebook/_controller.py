@@ -509,14 +509,11 @@ class Controller:
         # undo took away; after a rollback the session is back where it was.
         self._compare_to = None if event.kind == "rollback" else event.before
         tree = event.session.tree
-        kept = []
-        for path in self.selection:
-            try:
-                get(tree, KeyPath.parse(path))
-                kept.append(path)
-            except GloveError:
-                continue
-        self.selection = kept
+        # Paths the step took away are forgotten: selected, expanded or collapsed
+        # (drawing a missing path would fail, and the graph would vanish).
+        self.selection = _existing(self.selection, tree)
+        self.expanded = _existing(self.expanded, tree)
+        self.collapsed = _existing(self.collapsed, tree)
         if self.on_change is not None:
             self.on_change(tree)
         if self.on_event is not None:
@@ -532,6 +529,18 @@ def failure_text(exc: BaseException) -> str:
     if not isinstance(exc, Exception):
         return f"{type(exc).__name__}({', '.join(map(repr, exc.args))}); nothing changed"
     return f"{type(exc).__name__}: {exc}; nothing changed"
+
+
+def _existing(paths: list[str], tree: Any) -> list[str]:
+    """The paths (KeyPath texts) that still exist in `tree`."""
+    kept = []
+    for path in paths:
+        try:
+            get(tree, KeyPath.parse(path))
+            kept.append(path)
+        except GloveError:
+            continue
+    return kept
 
 
 def _inside(path: str, ancestor: str) -> bool:

@@ -137,6 +137,22 @@ def test_a_collapsed_subtree_inside_a_collapsed_one_stays_closed(widget):
     assert widget.controller.collapsed == ["blocks"]
 
 
+@pytest.mark.parametrize("kept", ["collapse", "expand"])
+def test_a_step_that_removes_a_collapsed_or_expanded_node_keeps_the_graph(kept):
+    """The path is forgotten; before, drawing it failed and the graph vanished."""
+    w = GloveWidget(gl.Session(small_net(3)), budget=8)
+    if kept == "collapse":
+        w.collapse("blocks[2]")
+    else:
+        front_end_event(w, event="expand", path="blocks[2]")
+    w.select("blocks[2]")
+    assert w.apply("glove.remove")
+    assert w.error == "" and "blocks[1]" in drawn(w)
+    assert "glove-removed" in drawn(w)["blocks[2]"]  # the diff's ghost of what went
+    assert w.controller.collapsed == [] and w.controller.expanded == []
+    assert w.undo() and w.error == "" and "blocks[2]" in drawn(w)
+
+
 @pytest.mark.parametrize("bad", [
     "blocks[99]", "blocks[", "blocks[0]]", "$$", "\x00", "a" * 100_000, "blocks[0].conv.kernel",
     "blocks[0].act", "head", 5, None, ["blocks"], {"path": "blocks"},
