@@ -193,3 +193,27 @@ def test_an_encoder_edit_keeps_its_layers():
     edited = gl.rebind(encoder, {"mask_check": False})
 
     assert edited.layers is encoder.layers and edited.mask_check is False
+
+
+def test_a_bottleneck_style_block_registered_with_submodule_readers_rebuilds_exactly():
+    from benchmarks._torch_models import Bottleneck, resnet50_like
+
+    gt.register_layer(Bottleneck, readers={
+        "inplanes": lambda m: m.conv1.in_channels,
+        "planes": lambda m: m.conv1.out_channels,
+        "stride": lambda m: m.conv2.stride[0],
+    })
+    model = resnet50_like().eval()
+    x = torch.randn(1, 512, 8, 8)
+    first, strided = model.layer2[1], model.layer2[0]
+
+    rebuilt = Bottleneck(**gt.layer_args(first)).eval()
+    rebuilt.load_state_dict(first.state_dict())
+
+    with torch.no_grad():
+        assert torch.equal(rebuilt(x), first(x))
+    assert gt.layer_args(strided)["stride"] == 2
+    assert strided.downsample is gt.layer_args(strided)["downsample"]
+    assert "args unknown" not in gl.format(model.layer3)
+    with pytest.raises(gl.GloveError, match="'conv2' \\(Conv2d\\) differs"):
+        gl.to_code(gl.rebind(first, {"conv2.kernel_size": 5, "conv2.padding": 2}))
