@@ -13,7 +13,7 @@ from typing import Any
 
 from glove_lab.drawing import draw, is_box, tag_color
 from glove_lab.errors import CheckError, GloveError, PathError, TypeMismatchError
-from glove_lab.notebook._expressions import evaluate, shell_namespace
+from glove_lab.notebook._expressions import ExpressionError, evaluate, shell_namespace
 from glove_lab.notebook._protocol import (
     HistoryEntry,
     Inspector,
@@ -524,6 +524,8 @@ def failure_text(exc: BaseException) -> str:
     """What the error line says about a failed action: the cause, and that nothing changed."""
     if isinstance(exc, KeyboardInterrupt):
         return "Interrupted, nothing changed"
+    if isinstance(exc, ExpressionError):  # raised before any step was tried
+        return f"{exc}; nothing changed"
     if isinstance(exc, GloveError):
         return str(exc)  # a GloveError from a step means nothing changed (and says so if odd)
     if not isinstance(exc, Exception):

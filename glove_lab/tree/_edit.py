@@ -260,15 +260,22 @@ def _check(node: Any, trie: _Trie, hint: Any, link: Any) -> None:
         field_hint = own.get(key, NO_HINT) if own else NO_HINT
         if field_hint is NO_HINT and hint is not NO_HINT:
             field_hint = element_hint(hint, key)
-        if children is None:
-            children = dict(kind.children(node))
-        current = children.get(key, _UNSET)
+        if sub.value is not _UNSET and field_hint is NO_HINT:
+            continue  # nothing to check this value against
+        if type(node) in (list, tuple) and type(key) is int:  # (no dict of a long list)
+            current = node[key] if 0 <= key < len(node) else _UNSET
+        elif type(node) is dict:
+            current = node.get(key, _UNSET)
+        else:
+            if children is None:
+                children = dict(kind.children(node))
+            current = children.get(key, _UNSET)
         if sub.value is _UNSET:
             if current is not _UNSET:
                 _check(current, sub, field_hint, (link, key))
             continue
-        if field_hint is NO_HINT or (current is not _UNSET and not fits(current, field_hint)):
-            continue  # no hint, or one the stored value shows is not what the code keeps
+        if current is not _UNSET and not fits(current, field_hint):
+            continue  # a hint the stored value shows is not what the code keeps
         values = sub.value.items if isinstance(sub.value, Splice) else (sub.value,)
         for value in values:
             if value is not current and not fits(value, field_hint):

@@ -64,7 +64,7 @@ def test_a_typo_is_an_error_not_a_string_value(controller):
     tree = controller.session.tree
     assert not controller.set_value("blocks[0].conv", "kernel", "five")
     assert "NameError" in controller.error and "five" in controller.error
-    assert unchanged(controller, tree)
+    assert controller.error.endswith("nothing changed") and unchanged(controller, tree)
 
 
 def test_a_value_of_the_wrong_type_is_refused_with_the_expected_type(controller):
@@ -221,3 +221,18 @@ def test_conv_is_still_validated_by_its_own_init(controller):
     assert not controller.set_value("blocks[0].conv", "kernel", "0")
     assert "kernel must be positive" in controller.error
     assert isinstance(controller.session.tree.blocks[0].conv, Conv)
+
+
+def test_a_leaf_row_offers_the_pipeline_demos_sweep_rule():
+    @gl.rule("nbtest.sweep_grid", on=gl.Match(where=lambda value: type(value) in (int, float)))
+    def grid(value: Any, values: str = "") -> tuple:
+        """Turn a fixed number into a sweep (as demos/04_pipeline.ipynb's sweep.grid)."""
+        return (value,)
+
+    controller = Controller(gl.Session(Trainer(optimizer=adamw(lr=0.05))), namespace={})
+    controller.select(["optimizer"])
+    assert "nbtest.sweep_grid" not in {form["name"] for form in controller.palette()}
+    assert controller.select([controller.inspector()["child_paths"]["lr"]])
+    assert "nbtest.sweep_grid" in {form["name"] for form in controller.palette()}
+    assert controller.apply("nbtest.sweep_grid", {})
+    assert controller.session.tree.optimizer.lr == (0.05,)  # rules' results are not checked
