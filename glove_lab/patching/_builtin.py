@@ -54,6 +54,7 @@ def _insert(node: Any, value: Any, position: Literal["before", "after"] = "after
     if not context.path or not isinstance(context.path.key, int):
         raise RuleError("glove.insert works on elements of a sequence (paths ending in [i])")
     items = (value, node) if position == "before" else (node, value)
+    check_edits(context.tree, {context.path: Splice(items)})  # the element type of a list[X]
     context.replace(context.path, Splice(items))
     return node
 

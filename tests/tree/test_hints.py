@@ -300,6 +300,15 @@ def test_session_steps_refuse_a_mismatch_and_record_nothing(edit):
     assert session.tree is tree and session.history == history and not session.undone
 
 
+def test_inserting_an_element_checks_it_against_the_lists_element_type():
+    session = gl.Session(Block(conv=Conv(), layers=[Conv()]))
+    with pytest.raises(gl.TypeMismatchError, match="expects Conv"):
+        session.insert("layers[0]", "not a conv")
+    assert not session.history
+    session.insert("layers[0]", Conv(kernel=1), position="before")
+    assert [c.kernel for c in session.tree.layers] == [1, 3]
+
+
 def test_a_session_step_that_fits_is_recorded():
     session = gl.Session(block())
     session.rebind({"conv.kernel": 7, "conv.act": "gelu"})
