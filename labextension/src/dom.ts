@@ -72,3 +72,23 @@ export function focusQuietly(el: HTMLElement): void {
     el.focus();
   }
 }
+
+/**
+ * Run `fn` and record its duration as a `performance.measure` named
+ * `glove:<name>` (read by benchmarks/bench_widget.py; costs microseconds).
+ */
+export function timed<T>(name: string, fn: () => T): T {
+  const perf = typeof performance !== 'undefined' ? performance : null;
+  const start = perf ? perf.now() : 0;
+  try {
+    return fn();
+  } finally {
+    if (perf && typeof perf.measure === 'function') {
+      try {
+        perf.measure(`glove:${name}`, { start, end: perf.now() });
+      } catch {
+        // An old browser without measure options: no figure.
+      }
+    }
+  }
+}

@@ -3,9 +3,9 @@
  * nodes, turns clicks into selection changes or expansions, and zooms.
  */
 
-import { button, focusQuietly, h } from './dom';
+import { button, focusQuietly, h, timed } from './dom';
 import { DrawnTree, Move } from './navigate';
-import { nodeTitle, parseSvg, pathFromTitle } from './svg';
+import { adoptSanitized, nodeTitle, parseSvgDocument, pathFromTitle } from './svg';
 
 /** What the graph asks of the coordinator. */
 export interface IGraphActions {
@@ -130,7 +130,8 @@ export class GraphView {
     if (!text.trim()) {
       this._showMessage('No graph yet.');
     } else {
-      const svg = parseSvg(text, document);
+      const parsed = timed('parse', () => parseSvgDocument(text));
+      const svg = parsed && timed('sanitize', () => adoptSanitized(parsed, document));
       if (!svg) {
         this._showMessage('The graph could not be displayed (invalid SVG).');
       } else {
@@ -154,8 +155,8 @@ export class GraphView {
         }
         this._svg = svg;
         this._tree = new DrawnTree(Array.from(this._nodes.keys()));
-        this.el.appendChild(svg);
-        this._applyZoom();
+        timed('insert', () => this.el.appendChild(svg));
+        timed('zoom', () => this._applyZoom());
         if (this._revealRoot) {
           // A new depth / expand all / collapse all: start again from the root.
           this._revealRoot = false;

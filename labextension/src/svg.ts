@@ -114,28 +114,51 @@ export function isAllowedAttribute(element: string, name: string, value: string)
  * Keep only allowed elements (in the SVG namespace) and attributes in the
  * tree under `root`, in place. Returns how many elements and attributes were
  * dropped.
+ *
+ * One pass in document order, no copies of child or attribute lists: the
+ * widget runs it on every graph it shows (a 150-node view has thousands of
+ * elements), so it is linear and allocates little.
  */
 export function sanitizeSvg(root: Element): { elements: number; attributes: number } {
   const dropped = { elements: 0, attributes: 0 };
-  const walk = (el: Element): void => {
-    for (const attr of Array.from(el.attributes)) {
+  let el: Element | null = root;
+  while (el !== null) {
+    const attributes = el.attributes;
+    for (let i = attributes.length - 1; i >= 0; i--) {
+      const attr = attributes[i];
       const name = attr.namespaceURI === XLINK_NS ? `xlink:${attr.localName}` : attr.name;
       if (!isAllowedAttribute(el.localName, name, attr.value)) {
         el.removeAttributeNode(attr);
         dropped.attributes += 1;
       }
     }
-    for (const child of Array.from(el.children)) {
+    let child = el.firstElementChild;
+    while (child !== null) {
+      const next: Element | null = child.nextElementSibling;
       if (child.namespaceURI !== SVG_NS || !ALLOWED_ELEMENTS.has(child.localName.toLowerCase())) {
         child.remove();
         dropped.elements += 1;
-      } else {
-        walk(child);
       }
+      child = next;
     }
-  };
-  walk(root);
+    el = nextInDocumentOrder(el, root);
+  }
   return dropped;
+}
+
+/** The element after `el` in document order, staying inside `root` (null at the end). */
+function nextInDocumentOrder(el: Element, root: Element): Element | null {
+  if (el.firstElementChild !== null) {
+    return el.firstElementChild;
+  }
+  let at: Element | null = el;
+  while (at !== null && at !== root) {
+    if (at.nextElementSibling !== null) {
+      return at.nextElementSibling;
+    }
+    at = at.parentElement;
+  }
+  return null;
 }
 
 /**
@@ -143,6 +166,15 @@ export function sanitizeSvg(root: Element): { elements: number; attributes: numb
  * or null when the text is not a well-formed SVG document.
  */
 export function parseSvg(text: string, doc: Document = document): SVGSVGElement | null {
+  const root = parseSvgDocument(text);
+  return root === null ? null : adoptSanitized(root, doc);
+}
+
+/**
+ * The root of `text` parsed as an SVG document (inert: nothing in it runs),
+ * not yet sanitized; null when it is not a well-formed SVG document.
+ */
+export function parseSvgDocument(text: string): SVGSVGElement | null {
   let parsed: Document;
   try {
     parsed = new DOMParser().parseFromString(text, 'image/svg+xml');
@@ -158,11 +190,17 @@ export function parseSvg(text: string, doc: Document = document): SVGSVGElement 
   ) {
     return null;
   }
+  return root as unknown as SVGSVGElement;
+}
+
+/**
+ * Sanitize `root` where it is (in its inert parsed document), then hand it
+ * to `doc` as it is: adopted, not copied, so what `doc` gets is exactly what
+ * was sanitized.
+ */
+export function adoptSanitized(root: SVGSVGElement, doc: Document = document): SVGSVGElement {
   sanitizeSvg(root);
-  const imported = doc.importNode(root, true) as unknown as SVGSVGElement;
-  // Defence in depth: sanitize the imported copy again.
-  sanitizeSvg(imported);
-  return imported;
+  return doc.adoptNode(root);
 }
 
 /** The KeyPath text of a graphviz node title: the root is `$` there, `""` here. */

@@ -11,7 +11,7 @@
  */
 
 import { DepthControls } from './depth';
-import { asString, asStringArray, button, focusQuietly, h } from './dom';
+import { asString, asStringArray, button, focusQuietly, h, timed } from './dom';
 import { GraphView } from './graph';
 import { HistoryView } from './history';
 import { InspectorView } from './inspector';
@@ -65,14 +65,16 @@ export class GloveUI {
     this.root = this._build();
     container.appendChild(this.root);
 
-    this._listen('svg', () => this._graph.render(asString(host.get('svg'))));
+    this._listen('svg', () => timed('graph', () => this._graph.render(asString(host.get('svg')))));
     this._listen('selection', () => this._onSelectionChanged());
-    this._listen('inspector', () => {
-      this._inspector.setSelectionCount(this._selection().length);
-      this._inspector.render(host.get('inspector'));
-    });
-    this._listen('palette', () => this._palette.render(host.get('palette')));
-    this._listen('history', () => this._history.render(host.get('history')));
+    this._listen('inspector', () =>
+      timed('inspector', () => {
+        this._inspector.setSelectionCount(this._selection().length);
+        this._inspector.render(host.get('inspector'));
+      })
+    );
+    this._listen('palette', () => timed('palette', () => this._palette.render(host.get('palette'))));
+    this._listen('history', () => timed('history', () => this._history.render(host.get('history'))));
     this._listen('matches', () => this._search.render(host.get('matches')));
     this._listen('can_undo', () => this._renderToolbar());
     this._listen('can_redo', () => this._renderToolbar());
