@@ -379,10 +379,8 @@ class Controller:
         selection, expanded and collapsed paths, depth, budget): an export or a
         dismissed error does not run graphviz again. Sets `graph_note`.
         """
-        budget = self.budget if self.depth is None and not self.all_expanded else max(
-            self.budget, EXPAND_ALL_BUDGET)
-        inputs = (self.session.tree, self._compare_to, tuple(self.selection),
-                  tuple(self.expanded), budget, tuple(self.collapsed), self.depth)
+        budget = self._budget()
+        inputs = self._svg_inputs()
         if self._drawn is not None and _same_inputs(self._drawn[0], inputs):
             return self._drawn[1]
         notes = notes_of(self.session.tree, self.example)  # cached per tree and example
@@ -419,6 +417,18 @@ class Controller:
         """The status line: the last action's, the notes' (a failed forward), detachment."""
         status = f"{self.status} · {self.notes_status}" if self.notes_status else self.status
         return f"{self.detached} · {status}" if self.detached else status
+
+    def svg_is_current(self) -> bool:
+        """True when `svg()` would return the last drawing without running graphviz."""
+        return self._drawn is not None and _same_inputs(self._drawn[0], self._svg_inputs())
+
+    def _budget(self) -> int:
+        return self.budget if self.depth is None and not self.all_expanded else max(
+            self.budget, EXPAND_ALL_BUDGET)
+
+    def _svg_inputs(self) -> tuple[Any, ...]:
+        return (self.session.tree, self._compare_to, tuple(self.selection),
+                tuple(self.expanded), self._budget(), tuple(self.collapsed), self.depth)
 
     def forget_graph(self) -> None:
         """Make the next `svg()` draw afresh (tags or kinds changed, not the tree)."""

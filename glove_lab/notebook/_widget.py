@@ -208,8 +208,12 @@ class GloveWidget(SessionView, widgets.DOMWidget):
 
     def view_state(self) -> ViewState:
         """Every synced field, computed from the controller (what `_redraw` pushes)."""
+        svg = self.controller.svg()  # first: a drawing failure sets the error line
+        return cast("ViewState", {"svg": svg, **self._state_but_svg()})
+
+    def _state_but_svg(self) -> dict[str, Any]:
         c = self.controller
-        return {"svg": c.svg(), "selection": list(c.selection), "inspector": c.inspector(),
+        return {"selection": list(c.selection), "inspector": c.inspector(),
                 "palette": c.palette(), "history": c.history(),
                 "can_undo": c.session.can_undo, "can_redo": c.session.can_redo,
                 "error": c.error,
@@ -219,14 +223,22 @@ class GloveWidget(SessionView, widgets.DOMWidget):
                 "all_expanded": c.all_expanded, "graph_note": c.graph_note}
 
     def _redraw(self) -> None:
-        state = cast("dict[str, Any]", self.view_state())
+        if not self.controller.svg_is_current():
+            # Drawing takes graphviz tens of milliseconds: the inspector, palette and
+            # history go out first, so a click is answered while the graph is drawn.
+            self._push(self._state_but_svg())
+        self._push(cast("dict[str, Any]", self.view_state()))  # unchanged fields are not resent
+
+    def _push(self, state: dict[str, Any]) -> None:
+        """Set the synced traits in `state` (in one message; only changed ones are sent)."""
         self._syncing = True
         try:
             with self.hold_sync():
                 for name in ("selection", "svg", "inspector", "palette", "history", "can_undo",
                              "can_redo", "error", "status", "title", "matches", "depth",
                              "all_expanded", "graph_note"):
-                    setattr(self, name, state[name])
+                    if name in state:
+                        setattr(self, name, state[name])
         finally:
             self._syncing = False
 
