@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from glove_lab.drawing._dot import to_digraph
+from glove_lab.drawing._dot_process import svg_from_running_dot
 from glove_lab.drawing._graph import GraphModel, build_graph
 from glove_lab.drawing._style import FONT
 from glove_lab.tree import KeyPath, diff, notes_of
@@ -92,7 +93,7 @@ def draw(tree: Any, depth: int | None = None, highlight: Iterable[str | KeyPath]
          collapse: Iterable[str | KeyPath] = ()) -> Drawing:
     """`to_svg`, with the counts of what the drawing shows and hides (see `Drawing`)."""
     model = _model(tree, depth, highlight, diff_from, expand, budget, example, notes, collapse)
-    svg = _slim(to_digraph(model).pipe(format="svg", encoding="utf-8", quiet=True))
+    svg = _slim(_svg(to_digraph(model)))
     return Drawing(svg, len(model.nodes), model.hidden, model.total)
 
 
@@ -103,6 +104,14 @@ def _model(tree: Any, depth: int | None, highlight: Iterable[str | KeyPath], dif
     shown = notes_of(tree, example).by_path if notes is None else notes
     return build_graph(tree, depth=depth, highlight=highlight, changes=changes,
                        expand=expand, budget=budget, notes=shown, collapse=collapse)
+
+
+def _svg(graph: graphviz.Digraph) -> str:
+    """`graph` drawn by dot as SVG text."""
+    svg = svg_from_running_dot(graph.source)  # no process start per drawing
+    if svg is None:  # not POSIX, no dot, or dot failed: a fresh dot raises the usual errors
+        svg = graph.pipe(format="svg", encoding="utf-8", quiet=True)
+    return svg
 
 
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
