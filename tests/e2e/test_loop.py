@@ -6,7 +6,6 @@ Screenshots land in test-artifacts/ for people to look at.
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import nbformat
@@ -121,12 +120,9 @@ def test_click_apply_undo_redo_export_reproduces_the_model(page, lab):
     page.locator(".glove-rule[data-rule='e2e.widen']").click()
     page.locator(".glove-form input[name=factor]").fill("3")
     before = render_id(page)
-    started = time.perf_counter()
     page.locator(".glove-apply-selection").click()
     wait_for_new_render(page, before)
     expect(node(page, "blocks[1].conv")).to_contain_text("48", timeout=TIMEOUT)
-    print(f"\nclick Apply -> new SVG visible (3-block model): "
-          f"{time.perf_counter() - started:.3f} s")
     expect(page.locator(".glove-history li")).to_have_count(1)
     page.screenshot(path=str(ARTIFACTS / "02-after-apply.png"))
 
@@ -221,8 +217,11 @@ def test_markup_in_node_names_shows_as_text_and_runs_no_script(page, lab):
     assert page.errors == []
 
 
-def test_click_apply_latency_on_big_trees(page, lab):
-    """Measured and printed (not asserted): click Apply -> new SVG, on two tree sizes."""
+def test_apply_everywhere_and_expand_on_big_trees(page, lab):
+    """Apply everywhere redraws a ~300-node and a 12,000-node tree; a placeholder opens.
+
+    How long it takes is measured by benchmarks/bench_widget.py (in the page), not here.
+    """
     name = write_notebook(lab, "speed.ipynb", [
         "%load_ext glove_lab\nimport glove_lab as gl\n"
         "from e2e_models import Net, Block, Conv, Act\n"
@@ -237,7 +236,7 @@ def test_click_apply_latency_on_big_trees(page, lab):
     ])
     open_notebook(page, lab, name)
     run_cell(page, 0)
-    timings = {}
+    applied = []
     for index, (label, rule) in enumerate([("~300-node tree", "e2e.swap_act"),
                                            ("12,000-node tree, collapsed view",
                                             "e2e.layer_units")], start=1):
@@ -250,13 +249,12 @@ def test_click_apply_latency_on_big_trees(page, lab):
             timeout=TIMEOUT)
         widget.locator(f".glove-rule[data-rule='{rule}']").click()
         before = int(graph.get_attribute("data-render-id") or 0)
-        started = time.perf_counter()
         widget.locator(".glove-apply-everywhere").click()
         page.wait_for_function(
             f"el => Number(el.getAttribute('data-render-id')) > {before}",
             arg=graph.element_handle(), timeout=TIMEOUT)
-        timings[label] = time.perf_counter() - started
         expect(widget.locator(".glove-history li")).to_have_count(1)
+        applied.append(label)
     # Click a collapsed placeholder: that subtree opens.
     big = cells(page).nth(2).locator(".glove-widget")
     graph = big.locator(".glove-graph")
@@ -269,8 +267,4 @@ def test_click_apply_latency_on_big_trees(page, lab):
     opened = graph.locator("g.node title").all_text_contents()
     assert any(t.startswith(title) and t != title for t in opened), (title, opened[:20])
     page.screenshot(path=str(ARTIFACTS / "06-big-tree.png"), full_page=True)
-    print("\nclick Apply -> new SVG visible:")
-    for label, seconds in timings.items():
-        print(f"  {label:<36} {seconds:.3f} s (target <= 0.5 s)")
-    (ARTIFACTS / "apply-latency.json").write_text(json.dumps(timings, indent=2))
-    assert set(timings) == {"~300-node tree", "12,000-node tree, collapsed view"}
+    assert applied == ["~300-node tree", "12,000-node tree, collapsed view"]
