@@ -243,7 +243,8 @@ def measure(reps: int) -> dict[str, Any]:
             run_cell(page, index)
         page.wait_for_function("document.querySelector('.glove-graph g.node') !== null",
                                timeout=TIMEOUT)
-        titles = page.locator(".glove-graph g.node title").all_text_contents()
+        titles = page.locator(".glove-graph g.node:not(.glove-collapsed) title"
+                              ).all_text_contents()  # a placeholder's click opens it
         norms = [t for t in titles if t.rsplit(".", 1)[-1].startswith("bn")]
         others = [t for t in titles if t not in norms and t != "$"]
         widget = page.locator(".glove-widget")
