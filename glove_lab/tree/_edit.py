@@ -10,6 +10,7 @@ from glove_lab.tree._deep import deep
 from glove_lab.tree._hints import NO_HINT, describe_hint, element_hint, fits, value_text
 from glove_lab.tree._keypath import KeyPath, PathSpec, as_path, describe_path
 from glove_lab.tree._kinds import identity_kinds_seen, kind_of
+from glove_lab.tree._symbolic import CALL_KIND, SYMBOLIC_KIND
 from glove_lab.tree._traverse import cached_index, index_of
 
 __all__ = ["rebind", "replace", "rebind_paths", "map_nodes", "check_edits", "Splice", "REMOVE"]
@@ -266,6 +267,8 @@ def _check(node: Any, trie: _Trie, hint: Any, link: Any) -> None:
             current = node[key] if 0 <= key < len(node) else _UNSET
         elif type(node) is dict:
             current = node.get(key, _UNSET)
+        elif kind is SYMBOLIC_KIND or kind is CALL_KIND:
+            current = node._sym_args.get(key, _UNSET)  # noqa: SLF001 - its children
         else:
             if children is None:
                 children = dict(kind.children(node))

@@ -45,6 +45,8 @@ def fits(value: Any, hint: Any) -> bool:
     Anything else (a string that was never resolved, a TypeVar, a Protocol
     that cannot be checked) fits every value.
     """
+    if type(value) is hint:  # the common case (an int for `int`), decided at once
+        return True
     try:
         return _fits(value, hint)
     except Exception:  # a hint we cannot evaluate never refuses
@@ -221,10 +223,29 @@ def element_hint(hint: Any, key: Any) -> Any:
 
     `NO_HINT` when the hint says nothing about it.
     """
+    index = type(key) is int
     try:
-        return _element_hint(hint, key)
+        return _ELEMENT_HINTS[hint, index]  # the same for every key of a list[X] / dict[K, V]
+    except (KeyError, TypeError):
+        pass
+    try:
+        found = _element_hint(hint, key)
     except Exception:
         return NO_HINT
+    origin = typing.get_origin(hint)
+    positional = origin is tuple and not (len(typing.get_args(hint)) == 2 and
+                                          typing.get_args(hint)[1] is Ellipsis)
+    if not positional and origin not in _UNION_TYPES:  # (tuple[A, B] depends on the index)
+        try:
+            if len(_ELEMENT_HINTS) > 4096:
+                _ELEMENT_HINTS.clear()
+            _ELEMENT_HINTS[hint, index] = found
+        except TypeError:  # an unhashable hint
+            pass
+    return found
+
+
+_ELEMENT_HINTS: dict[tuple[Any, bool], Any] = {}
 
 
 def _element_hint(hint: Any, key: Any) -> Any:

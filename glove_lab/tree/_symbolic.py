@@ -9,12 +9,10 @@ symbolized function called with arguments gives a deferred `Call` node that
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import sys
 import types
-import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast, overload
 
@@ -468,28 +466,23 @@ def _symbolic_call_args(cls: type, children: dict) -> tuple[tuple, dict]:
     return cast("type[Symbolic]", cls).__glove_binder__.call_args(children)
 
 
-_HINTS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
-
-
-def _hints_of(owner: Any, function: Any) -> dict[str, Any]:
-    """The argument hints of a symbolic class or function (evaluated once, on first use)."""
-    try:
-        return _HINTS[owner]
-    except KeyError:
-        pass
-    hints = signature_hints(function)
-    with contextlib.suppress(TypeError):  # not weak-referenceable: evaluated again next time
-        _HINTS[owner] = hints
+def _symbolic_hints(node: Any) -> dict[str, Any]:
+    # The argument hints of a symbolic class, evaluated on first use and kept on the class
+    # (not inherited: a subclass with its own __init__ has its own).
+    cls = type(node)
+    hints = cls.__dict__.get("__glove_hints__")
+    if hints is None:
+        hints = signature_hints(cls.__init__)
+        type.__setattr__(cls, "__glove_hints__", hints)
     return hints
 
 
-def _symbolic_hints(node: Any) -> dict[str, Any]:
-    cls = type(node)
-    return _hints_of(cls, cls.__init__)
-
-
 def _call_hints(node: Any) -> dict[str, Any]:
-    return _hints_of(node.function, node.function.function)
+    function = node.function
+    hints = function.__dict__.get("_glove_hints")
+    if hints is None:
+        hints = function.__dict__["_glove_hints"] = signature_hints(function.function)
+    return hints
 
 
 SYMBOLIC_KIND = NodeKind(
