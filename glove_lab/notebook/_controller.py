@@ -7,21 +7,26 @@ are thin shells over this class, so the behaviour is written and tested once.
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from glove_lab.drawing import draw, is_box, tag_color
 from glove_lab.errors import CheckError, GloveError, PathError, TypeMismatchError
 from glove_lab.notebook._expressions import ExpressionError, evaluate, shell_namespace
+from glove_lab.notebook._preview import DrawnNodes, nothing_here, preview_of
 from glove_lab.notebook._protocol import (
+    ApplyScope,
     HistoryEntry,
     Inspector,
     NoInspector,
+    NoPreview,
+    Preview,
     RuleForm,
     SearchMatch,
 )
-from glove_lab.patching import Rule, lookup, rules
+from glove_lab.patching import Outcome, Rule, lookup, rules
 from glove_lab.session import Session, SessionEvent
 from glove_lab.tree import (
     KeyPath,
@@ -101,6 +106,14 @@ class Controller:
         self.rule_errors: dict[str, str] = {}
         self._compare_to: Any = None
         self.matches: list[SearchMatch] = []
+        # strict: a selection with nodes the rule does not match is refused (off: skipped).
+        self.strict = True
+        # The rule the palette previews (hovered or chosen): (name, form values, scope).
+        self.previewing: tuple[str, dict[str, Any], str] | None = None
+        self._previews: dict[tuple[Any, ...], Preview] = {}  # mapped onto the last drawing
+        self._outcomes: dict[tuple[Any, ...], Outcome | Preview] = {}  # dry runs on the tree
+        self._previews_of: tuple[Any, str] | None = None  # (tree, SVG) the caches are for
+        self._nodes_of: tuple[str, DrawnNodes] | None = None
         self._drawn: tuple[tuple[Any, ...], str] | None = None  # (what was drawn, its SVG)
         self._unsubscribe = session.on_change(self._session_changed)
 
@@ -216,33 +229,24 @@ class Controller:
         self.error = ""
 
     def apply(self, rule: str, params: dict[str, Any] | None = None,
-              scope: str = "selection") -> bool:
-        """Apply a rule to the selection or everywhere; errors go to `error`, nothing changes."""
-        if scope not in ("selection", "everywhere"):
-            self.error = f"Unknown scope {scope!r}: use 'selection' or 'everywhere'"
+              scope: str = "selection", strict: bool | None = None) -> bool:
+        """Apply a rule to the selection or everywhere; errors go to `error`, nothing changes.
+
+        `strict` (default: the view's `strict`) False skips selected nodes the rule
+        does not match instead of refusing the step.
+        """
+        problem = _check_request(scope, params, self.selection)
+        if problem:
+            self.error = problem
             return False
-        if scope == "selection" and not self.selection:
-            self.error = "Select one or more nodes first, or use 'Apply everywhere'."
-            return False
-        params = {} if params is None else params
-        if not isinstance(params, dict):
-            self.error = f"Parameters must be an object, got {type(params).__name__}"
-            return False
-        given = {k: v for k, v in params.items() if not (isinstance(v, str) and
-                                                                  v == "" and k != "value")}
+        if strict is not None:
+            self.strict = bool(strict)
         try:
             at = list(self.selection) if scope == "selection" else None
-            # Text fields are parsed by the parameter's type hint (as URI values would be);
-            # an untyped field (glove.replace's value) holds a Python expression.
-            target = lookup(rule)
-            untyped = {p.name for p in target.params if p.kind == "any"}
-            given = {k: evaluate(v, self.kernel_namespace())
-                     if k in untyped and isinstance(v, str) else v for k, v in given.items()}
-            values = target.convert(given, text={k for k, v in given.items()
-                                                 if isinstance(v, str) and k not in untyped})
+            values = self._form_values(rule, params or {})
             with warnings.catch_warnings():  # the status line below carries the warning
                 warnings.simplefilter("ignore")
-                step = self.session.apply(rule, at=at, params=values)
+                step = self.session.apply(rule, at=at, params=values, strict=self.strict)
         except BaseException as exc:  # a rule's fault never reaches the kernel (SystemExit too)
             self.error = failure_text(exc)
             if isinstance(exc, CheckError):  # shown next to the rule in the palette too
@@ -258,6 +262,112 @@ class Controller:
         if step.export_problem:
             self.status += f". Warning: this step cannot be exported: {step.export_problem}"
         return True
+
+    def _form_values(self, rule: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A form's values converted for `rule`, empty text left out.
+
+        Text fields are parsed by the parameter's type hint (as URI values would be);
+        an untyped field (glove.replace's value) holds a Python expression, evaluated
+        in the kernel's namespace.
+        """
+        given = {k: v for k, v in params.items() if not (isinstance(v, str) and
+                                                         v == "" and k != "value")}
+        target = lookup(rule)
+        untyped = {p.name for p in target.params if p.kind == "any"}
+        given = {k: evaluate(v, self.kernel_namespace())
+                 if k in untyped and isinstance(v, str) else v for k, v in given.items()}
+        return target.convert(given, text={k for k, v in given.items()
+                                           if isinstance(v, str) and k not in untyped})
+
+    def preview(self, rule: str, params: dict[str, Any] | None = None,
+                scope: str = "selection") -> Preview | NoPreview:
+        """What applying `rule` with these form values would do here (a dry run, cached).
+
+        Kept as the rule being previewed, so the preview follows the selection,
+        the graph and every step until another rule is previewed; rule "" stops
+        previewing (`{}`). Never changes the session; a rule that cannot apply
+        here is a preview that says why ("would change nothing here: ...").
+        """
+        if not rule:
+            self.previewing = None
+            return {}
+        self.previewing = (rule, dict(params or {}), scope)
+        return self.current_preview()
+
+    def current_preview(self) -> Preview | NoPreview:
+        """The preview of the rule being previewed, for the current tree and selection."""
+        if self.previewing is None:
+            return {}
+        rule, params, scope = self.previewing
+        return self._preview(rule, params, scope)
+
+    def _preview(self, rule: str, params: dict[str, Any], scope: str) -> Preview:
+        """The preview, from a dry run cached per tree, rule, values, selection and strict.
+
+        Its nodes are mapped onto the graph drawn last (never drawn for it: a click's
+        inspector and palette go out before graphviz runs; the full redraw that
+        follows maps them onto the new drawing).
+        """
+        tree = self.session.tree
+        svg = self._drawn[1] if self._drawn is not None else ""
+        if self._previews_of is None or self._previews_of[0] is not tree:
+            self._previews, self._outcomes = {}, {}
+            self._previews_of = (tree, svg)
+        elif self._previews_of[1] is not svg:
+            self._previews = {}  # mapped onto another drawing
+            self._previews_of = (tree, svg)
+        selection = tuple(self.selection) if scope == "selection" else ()
+        key = (rule, _frozen(params), scope, selection, self.strict)
+        found = self._previews.get(key)
+        if found is not None:
+            return found
+        shown = cast(ApplyScope, scope if scope in ("selection", "everywhere") else "selection")
+        outcome = self._outcomes.get(key)
+        if outcome is None:
+            outcome = self._outcomes[key] = self._dry_run(rule, params, shown, selection)
+        if isinstance(outcome, Outcome):
+            result = preview_of(tree, outcome, shown, self._drawn_nodes(svg))
+        else:
+            result = outcome
+        if len(self._previews) >= 256:
+            self._previews.clear()
+        if len(self._outcomes) >= 256:
+            self._outcomes.clear()
+        self._previews[key] = result
+        return result
+
+    def _dry_run(self, rule: str, params: dict[str, Any], scope: ApplyScope,
+                 selection: tuple[str, ...]) -> Outcome | Preview:
+        """The dry run's Outcome, or the preview that says why there is none."""
+        problem = _check_request(scope, params, self.selection)
+        try:
+            expressions = [] if problem else _untyped_text(rule, params)
+        except GloveError as exc:
+            problem = str(exc)
+        if problem:
+            return nothing_here(rule, scope, problem)
+        if expressions:
+            # A hover or a pause in typing never runs the user's code: an expression
+            # field is evaluated only when the rule is applied.
+            why = (f"no preview: {', '.join(map(repr, expressions))} is Python code, run only "
+                   "when the rule is applied")
+            return {"rule": rule, "scope": scope, "count": 0, "nodes": [], "hidden": 0,
+                    "text": why, "error": why}
+        try:
+            values = self._form_values(rule, params)
+            return self.session.preview(
+                rule, at=list(selection) if scope == "selection" else None,
+                params=values, strict=self.strict)
+        except BaseException as exc:  # a rule's fault is a preview that says so
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            return nothing_here(rule, scope, failure_text(exc))
+
+    def _drawn_nodes(self, svg: str) -> DrawnNodes:
+        """The nodes of a drawing, parsed once per drawing."""
+        if self._nodes_of is None or self._nodes_of[0] is not svg:
+            self._nodes_of = (svg, DrawnNodes(svg))
+        return self._nodes_of[1]
 
     def undo(self) -> bool:
         """Undo the last step (status says what)."""
@@ -469,7 +579,32 @@ class Controller:
         return {"path": display_path(path), "type": display_name(node, label),
                 "tags": tags, "args": args, "doc": doc[:200], "editable": editable,
                 "child_paths": child_paths,
-                "tag_colors": {name: tag_color(name) for name in tags}}
+                "tag_colors": {name: tag_color(name) for name in tags},
+                "common": self._common() if len(self.selection) > 1 else ""}
+
+    def _common(self) -> str:
+        """What the selected nodes share: `all BatchNorm2d · #normalization`, or `mixed: ...`."""
+        types: dict[str, int] = {}
+        shared: set[str] | None = None
+        for text in self.selection:
+            try:
+                node = get(self.session.tree, KeyPath.parse(text))
+            except GloveError:
+                continue
+            kind = kind_of(node)
+            name = display_name(node, kind.label if kind else None)
+            types[name] = types.get(name, 0) + 1
+            tags = set(tags_of(node))
+            shared = tags if shared is None else shared & tags
+        if len(types) == 1:
+            text = f"all {next(iter(types))}"
+        else:
+            ranked = sorted(types.items(), key=lambda item: -item[1])
+            text = "mixed: " + ", ".join(f"{n} {name}" for name, n in ranked[:3]) + (
+                f" (+{len(ranked) - 3} types)" if len(ranked) > 3 else "")
+        if shared:
+            text += " · " + " ".join(f"#{tag}" for tag in sorted(shared))
+        return text
 
     def palette(self) -> list[RuleForm]:
         """The rules that match every selected node (or somewhere, with no selection).
@@ -482,7 +617,12 @@ class Controller:
                 matching: list[Rule] | None = None
                 for path in self.selection:
                     here = rules(tree, at=path)
-                    matching = here if matching is None else [r for r in matching if r in here]
+                    if matching is None:
+                        matching = here
+                    elif self.strict:  # every selected node
+                        matching = [r for r in matching if r in here]
+                    else:  # some selected node (the others are skipped)
+                        matching += [r for r in here if r not in matching]
                 found = matching or []
             else:
                 found = rules(tree)
@@ -492,8 +632,18 @@ class Controller:
         user = [r for r in shown if not r.name.startswith("glove.")]
         builtin = [r for r in shown if r.name.startswith("glove.")]
         forms = [r.form() for r in user + builtin]
-        for form in forms:
+        deadline = time.perf_counter() + _PALETTE_PREVIEW_SECONDS
+        for form, rule in zip(forms, user + builtin, strict=True):
             form["error"] = self.rule_errors.get(form["name"], "")
+            # A rule whose defaults would change nothing at a few selected nodes is shown
+            # disabled, with why. Rules that need values first, big selections and
+            # "everywhere" are previewed when hovered (a dry run can cost a real step).
+            if (not 0 < len(self.selection) <= _PALETTE_PREVIEW_NODES
+                    or any(p.required for p in rule.params) or time.perf_counter() > deadline):
+                continue
+            preview = self._preview(rule.name, {}, "selection")
+            if not preview["count"] and preview["text"].startswith("would change nothing"):
+                form["disabled"] = preview["text"]
         return forms
 
     def history(self) -> list[HistoryEntry]:
@@ -559,6 +709,35 @@ def _inside(path: str, ancestor: str) -> bool:
     """True if the KeyPath text `path` is strictly below `ancestor`."""
     inner, outer = KeyPath.parse(path), KeyPath.parse(ancestor)
     return len(inner) > len(outer) and inner[:len(outer)] == outer
+
+
+# How long one palette may spend finding rules that would change nothing (a dry run each,
+# cached per tree and selection), and for how many selected nodes at most; the rest are
+# previewed when hovered.
+_PALETTE_PREVIEW_SECONDS = 0.05
+_PALETTE_PREVIEW_NODES = 8
+
+
+def _check_request(scope: str, params: Any, selection: list[str]) -> str:
+    """Why an apply/preview request cannot run ("" if it can)."""
+    if scope not in ("selection", "everywhere"):
+        return f"Unknown scope {scope!r}: use 'selection' or 'everywhere'"
+    if scope == "selection" and not selection:
+        return "Select one or more nodes first, or use 'Apply everywhere'."
+    if params is not None and not isinstance(params, dict):
+        return f"Parameters must be an object, got {type(params).__name__}"
+    return ""
+
+
+def _untyped_text(rule: str, params: dict[str, Any]) -> list[str]:
+    """The form fields of `rule` that hold a Python expression (untyped parameters) as text."""
+    untyped = {p.name for p in lookup(rule).params if p.kind == "any"}
+    return [k for k, v in params.items() if k in untyped and isinstance(v, str) and v != ""]
+
+
+def _frozen(params: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """A hashable key for form values (they are text, numbers and booleans)."""
+    return tuple(sorted((str(k), repr(v)) for k, v in params.items()))
 
 
 def _same_inputs(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:

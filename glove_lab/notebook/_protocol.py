@@ -16,9 +16,9 @@ __all__ = [
     "ApplyMessage", "ApplyScope", "CellInsertedMessage", "CollapseAllMessage",
     "CollapseMessage", "DepthMessage", "DismissErrorMessage", "ExpandAllMessage",
     "ExpandMessage", "ExportMessage", "FormKind", "FormValue", "FrontEndMessage",
-    "HistoryEntry", "InsertCellMessage", "Inspector", "KernelMessage", "ParamForm",
-    "RedoMessage", "RuleForm", "SearchMatch", "SearchMessage", "SetMessage", "UndoMessage",
-    "ViewState",
+    "HistoryEntry", "InsertCellMessage", "Inspector", "KernelMessage", "NoPreview", "ParamForm",
+    "Preview", "PreviewMessage", "RedoMessage", "RuleForm", "SearchMatch", "SearchMessage",
+    "SetMessage", "UndoMessage", "ViewState",
 ]
 
 ApplyScope = Literal["selection", "everywhere"]
@@ -40,6 +40,8 @@ class Inspector(TypedDict):
     """The path of each key's child: clicking its row selects it (a leaf too)."""
     tag_colors: dict[str, str]
     """The graph's colour of each tag (`#rrggbb`), so chips match the boxes."""
+    common: str
+    """With several nodes selected, what they share ("all BatchNorm2d · #normalization")."""
 
 
 class HistoryEntry(TypedDict):
@@ -67,6 +69,27 @@ class NoInspector(TypedDict):
     """The `inspector` trait when nothing is inspected: `{}`."""
 
 
+class Preview(TypedDict):
+    """What the previewed rule would do (a dry run), for the palette and the graph."""
+
+    rule: str
+    scope: ApplyScope
+    count: int
+    """Changes the step would make (its "N changes"); 0 when it would change nothing."""
+    nodes: list[str]
+    """The `<title>`s of the drawn nodes to highlight (a placeholder for hidden changes)."""
+    hidden: int
+    """Changes inside collapsed parts of the graph (drawn as their placeholder)."""
+    text: str
+    """"would change 53 nodes (12 in collapsed parts)", or "would change nothing here: why"."""
+    error: str
+    """Why the rule cannot apply here with these values (the dry run raised), or ""."""
+
+
+class NoPreview(TypedDict):
+    """The `preview` trait when no rule is previewed: `{}`."""
+
+
 class ViewState(TypedDict):
     """The synced traits of the widget model, by name (what a front end reads)."""
 
@@ -88,6 +111,9 @@ class ViewState(TypedDict):
     """"Expand all" is on (at most `EXPAND_ALL_BUDGET` nodes are laid out)."""
     graph_note: str
     """How much of the tree the graph shows ("Showing 866 of 12,002 nodes; ..."), or ""."""
+    preview: Preview | NoPreview
+    strict: bool
+    """Refuse a selection with nodes the rule does not match (off: they are skipped)."""
 
 
 # -- messages from the front end -------------------------------------------------------------
@@ -128,6 +154,16 @@ class ApplyMessage(TypedDict):
     """Apply a rule with typed form values to the selection or everywhere."""
 
     event: Literal["apply"]
+    rule: str
+    params: dict[str, FormValue]
+    scope: ApplyScope
+    strict: bool
+
+
+class PreviewMessage(TypedDict):
+    """Preview a rule with the form's values (the `preview` trait answers); rule "" stops."""
+
+    event: Literal["preview"]
     rule: str
     params: dict[str, FormValue]
     scope: ApplyScope
@@ -180,7 +216,8 @@ class CellInsertedMessage(TypedDict):
 
 
 FrontEndMessage = (ExpandMessage | CollapseMessage | DepthMessage | ExpandAllMessage
-                   | CollapseAllMessage | ApplyMessage | SetMessage | SearchMessage
+                   | CollapseAllMessage | ApplyMessage | PreviewMessage | SetMessage
+                   | SearchMessage
                    | UndoMessage | RedoMessage | ExportMessage | DismissErrorMessage
                    | CellInsertedMessage)
 """A message the front end sends to the kernel."""

@@ -66,6 +66,8 @@ class GloveWidget(SessionView, widgets.DOMWidget):
     depth = traitlets.Int(None, allow_none=True).tag(sync=True)
     all_expanded = traitlets.Bool(False).tag(sync=True)
     graph_note = traitlets.Unicode("").tag(sync=True)
+    preview = traitlets.Dict().tag(sync=True)
+    strict = traitlets.Bool(True).tag(sync=True)
 
     def __init__(self, session: Session | Any, budget: int = 150,
                  on_change: Callable[[Any], None] | None = None,
@@ -84,12 +86,25 @@ class GloveWidget(SessionView, widgets.DOMWidget):
         self.selection = list(paths)
 
     def apply(self, rule: str, scope: str = "selection", **params: Any) -> bool:
-        """Apply a rule to the selection or everywhere (as the palette would)."""
+        """Apply a rule to the selection or everywhere (as the palette would).
+
+        `strict` (the trait, a checkbox in the palette) off skips selected nodes
+        the rule does not match.
+        """
         self.busy = True
         try:
             return self._run(lambda: self.controller.apply(rule, params, scope))
         finally:
             self.busy = False
+
+    def preview_rule(self, rule: str, scope: str = "selection", **params: Any) -> Any:
+        """What `apply` would do, doing nothing (as hovering the rule in the palette shows).
+
+        Sets and returns the `preview` trait: the count of changes, the drawn
+        nodes to highlight and a line of text; `preview_rule("")` stops previewing.
+        """
+        self.preview = cast("dict[str, Any]", self.controller.preview(rule, params, scope))
+        return self.preview
 
     def undo(self) -> bool:
         """Undo the last step."""
@@ -132,6 +147,13 @@ class GloveWidget(SessionView, widgets.DOMWidget):
         # after a bad path, the redraw reverts the selection to the last valid one
         self._run(lambda: self.controller.select(change["new"]))
 
+    @traitlets.observe("strict")
+    def _strict_changed(self, change: dict[str, Any]) -> None:
+        if self._syncing:
+            return
+        self.controller.strict = bool(change["new"])
+        self._safe_redraw()  # the palette offers rules for some or every selected node
+
     def _handle_message(self, widget: Any, content: Any, buffers: Any) -> None:
         """Act on one `FrontEndMessage`; anything else is reported, never raised.
 
@@ -152,8 +174,15 @@ class GloveWidget(SessionView, widgets.DOMWidget):
         event = content.get("event")
         if event == "apply":
             params = content.get("params")
+            if isinstance(content.get("strict"), bool):
+                self.controller.strict = content["strict"]
             self.apply(str(content.get("rule", "")), str(content.get("scope", "selection")),
                        **(params if isinstance(params, dict) else {}))
+        elif event == "preview":
+            params = content.get("params")
+            self.preview_rule(str(content.get("rule", "")),
+                              str(content.get("scope", "selection")),
+                              **(params if isinstance(params, dict) else {}))
         elif event == "undo":
             self.undo()
         elif event == "redo":
@@ -220,7 +249,8 @@ class GloveWidget(SessionView, widgets.DOMWidget):
                 "status": c.status_text(),
                 "title": f"glove_lab · {c.session.name}" + (" (detached)" if c.detached else ""),
                 "busy": self.busy, "matches": list(c.matches), "depth": c.depth,
-                "all_expanded": c.all_expanded, "graph_note": c.graph_note}
+                "all_expanded": c.all_expanded, "graph_note": c.graph_note,
+                "preview": c.current_preview(), "strict": c.strict}
 
     def _redraw(self) -> None:
         if not self.controller.svg_is_current():
@@ -236,7 +266,7 @@ class GloveWidget(SessionView, widgets.DOMWidget):
             with self.hold_sync():
                 for name in ("selection", "svg", "inspector", "palette", "history", "can_undo",
                              "can_redo", "error", "status", "title", "matches", "depth",
-                             "all_expanded", "graph_note"):
+                             "all_expanded", "graph_note", "preview", "strict"):
                     if name in state:
                         setattr(self, name, state[name])
         finally:

@@ -22,6 +22,7 @@ class RuleForm(TypedDict):
     doc: str
     params: list[ParamForm]
     error: str  # why the last attempt with this rule was refused (shown next to it), or ""
+    disabled: str  # why applying it here would change nothing (shown, Apply off), or ""
 
 
 def is_rule_name(name: object) -> bool:
@@ -83,7 +84,7 @@ class Rule:
     def form(self) -> RuleForm:
         """How a palette shows this rule: name, one-line doc and a field per parameter."""
         return {"name": self.name, "doc": self.doc, "params": [p.form() for p in self.params],
-                "error": ""}
+                "error": "", "disabled": ""}
 
     def convert(self, given: dict[str, Any],
                 text: Collection[str] | None = None) -> dict[str, Any]:

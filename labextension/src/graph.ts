@@ -26,6 +26,8 @@ const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 8;
 /** Below this, "fit" is too small to read: a big graph opens at actual size instead. */
 const MIN_FIT = 0.35;
+/** Revealing a node zooms in to at least this (a node at 4% cannot be read). */
+const MIN_REVEAL = 0.6;
 
 /** The natural size of a graphviz SVG in CSS pixels (its width/height are in pt). */
 export function naturalSize(svg: Element): { width: number; height: number } | null {
@@ -156,7 +158,7 @@ export class GraphView {
         this._svg = svg;
         this._tree = new DrawnTree(Array.from(this._nodes.keys()));
         timed('insert', () => this.el.appendChild(svg));
-        timed('zoom', () => this._applyZoom());
+        timed('zoom', () => this._applyZoom(true));
         if (this._revealRoot) {
           // A new depth / expand all / collapse all: start again from the root.
           this._revealRoot = false;
@@ -165,6 +167,12 @@ export class GraphView {
           }
         }
         this.markSelection(this._actions.selection());
+        this.markPreview(this._previewTitles);
+        if (this._reveal !== null && this._nodes.has(this._reveal)) {
+          const path = this._reveal;
+          this._reveal = null;
+          this.reveal(path);
+        }
         if (this._cursor !== null) {
           this._setCursor(this._nodes.has(this._cursor) ? this._cursor : null);
         }
@@ -192,6 +200,45 @@ export class GraphView {
         g.classList.add('glove-selected');
       }
     }
+  }
+
+  /**
+   * Outline the nodes a rule would change (the palette's preview): `titles`
+   * are SVG `<title>` texts. A dashed outline, distinct from the selection.
+   */
+  markPreview(titles: readonly string[]): void {
+    this._previewTitles = titles;
+    if (!this._svg) {
+      return;
+    }
+    for (const g of Array.from(this._svg.querySelectorAll('g.node.glove-preview'))) {
+      g.classList.remove('glove-preview');
+    }
+    for (const title of titles) {
+      for (const g of this._nodes.get(pathFromTitle(title)) ?? []) {
+        g.classList.add('glove-preview');
+      }
+    }
+    this.el.setAttribute('data-preview-count', String(titles.length));
+  }
+
+  /**
+   * Show the node at `path` at a readable zoom (at least 60%), centred; with
+   * `later` (or if it is not drawn yet), when the next graph comes (the
+   * kernel is drawing the new selection).
+   */
+  reveal(path: string, later = false): void {
+    const g = this._nodes.get(path)?.[0];
+    if (!g || later) {
+      this._reveal = path;
+      return;
+    }
+    if (this._scale < MIN_REVEAL || this._mode === 'fit') {
+      this._mode = 'free';
+      this._scale = Math.max(this._scale, 1);
+      this._applyZoom();
+    }
+    this._centre(g);
   }
 
   /** The node the keyboard cursor is on (null: none). */
@@ -342,7 +389,12 @@ export class GraphView {
     this._applyZoom();
   }
 
-  private _applyZoom(): void {
+  /**
+   * Size the SVG for the zoom. `drawn`: a new graph came (not the user's Fit):
+   * one too big to fit legibly shows at actual size instead (the root, or the
+   * node being revealed), never at 4%.
+   */
+  private _applyZoom(drawn = false): void {
     const svg = this._svg;
     this.el.classList.toggle('glove-zoom-fit', this._mode === 'fit');
     if (svg && this._natural) {
@@ -353,12 +405,12 @@ export class GraphView {
           height: Math.max(40, this.el.clientHeight - 8)
         };
         this._scale = Math.min(1, room.width / width, room.height / height);
-        if (!this._opened) {
-          this._opened = true;
-          if (this._scale < MIN_FIT) {
-            // Too big to fit legibly: open at actual size, showing the root.
-            this._mode = 'free';
-            this._scale = 1;
+        const first = !this._opened;
+        this._opened = true;
+        if ((first || drawn) && this._scale < MIN_FIT) {
+          this._mode = 'free';
+          this._scale = 1;
+          if (this._reveal === null) {
             window.requestAnimationFrame(() => this._showRoot());
           }
         }
@@ -382,6 +434,13 @@ export class GraphView {
   private _showMessage(text: string): void {
     this._message.textContent = text;
     this._message.hidden = false;
+  }
+
+  private _centre(g: Element): void {
+    const box = g.getBoundingClientRect();
+    const pane = this.el.getBoundingClientRect();
+    this.el.scrollLeft += box.left + box.width / 2 - (pane.left + pane.width / 2);
+    this.el.scrollTop += box.top + box.height / 2 - (pane.top + pane.height / 2);
   }
 
   private _scrollTo(g: Element): void {
@@ -502,4 +561,6 @@ export class GraphView {
   private _pressing = false;
   private _revealRoot = false;
   private _resize: ResizeObserver | null = null;
+  private _previewTitles: readonly string[] = [];
+  private _reveal: string | null = null;
 }

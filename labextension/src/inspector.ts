@@ -122,6 +122,11 @@ export class InspectorView {
         h('div', 'glove-selection-count', `${this._count} selected · showing the last one`)
       );
     }
+    const common = asString(raw.common);
+    if (common) {
+      // What the selected nodes share: "all BatchNorm2d · #normalization".
+      body.appendChild(h('div', 'glove-selection-common', common));
+    }
     const pathRow = h('div', 'glove-inspector-path');
     pathRow.appendChild(h('code', 'glove-path', path === '' ? '$' : path));
     body.appendChild(pathRow);

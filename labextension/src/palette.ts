@@ -2,20 +2,52 @@
  * The rule palette and the chosen rule's form: lists the rules the server
  * offers for the selection, keeps what was typed per rule, and turns
  * "Apply" into an `apply` message (see form.ts for the fields).
+ *
+ * Hovering a rule, or choosing it, asks the kernel for a preview (a dry run:
+ * `preview` message, answered by the `preview` trait): the palette shows
+ * "would change 53 nodes" and the graph outlines those nodes. The chosen
+ * rule and what was typed survive the rule going away and coming back
+ * (Apply, then Undo).
  */
 
 import { asString, button, focusQuietly, h } from './dom';
 import { buildField, collectParams, controlValue, FieldValue } from './form';
-import { ApplyScope, IRuleForm, FormValue } from './types';
+import { ApplyScope, IPreview, IRuleForm, FormValue } from './types';
 
 /** What the palette asks of the coordinator. */
 export interface IPaletteActions {
   /** The current selection (paths). */
   selection(): string[];
   /** Send an `apply` message. */
-  apply(rule: string, params: Record<string, FormValue>, scope: ApplyScope): void;
+  apply(rule: string, params: Record<string, FormValue>, scope: ApplyScope, strict: boolean): void;
+  /** Ask the kernel what a rule would do (rule '': stop previewing). */
+  preview(rule: string, params: Record<string, FormValue>, scope: ApplyScope): void;
+  /** The view's `strict` setting. */
+  strict(): boolean;
+  /** The user switched `strict`. */
+  setStrict(strict: boolean): void;
   /** Give the keyboard focus back to the widget. */
   focus(): void;
+}
+
+/** The preview trait, checked (null: no preview). */
+export function readPreview(raw: unknown): IPreview | null {
+  if (!raw || typeof raw !== 'object') {
+    return null;
+  }
+  const p = raw as IPreview;
+  if (typeof p.rule !== 'string' || !p.rule || typeof p.count !== 'number') {
+    return null;
+  }
+  return {
+    rule: p.rule,
+    scope: p.scope === 'everywhere' ? 'everywhere' : 'selection',
+    count: p.count,
+    nodes: Array.isArray(p.nodes) ? p.nodes.filter(n => typeof n === 'string') : [],
+    hidden: typeof p.hidden === 'number' ? p.hidden : 0,
+    text: asString(p.text),
+    error: asString(p.error)
+  };
 }
 
 /** The form fields of one rule, by parameter name. */
@@ -23,6 +55,7 @@ interface IFormState {
   rule: IRuleForm;
   key: string;
   fields: Map<string, HTMLInputElement | HTMLSelectElement>;
+  el: HTMLFormElement;
 }
 
 let nextUid = 0;
@@ -40,7 +73,8 @@ export function readRules(raw: unknown): IRuleForm[] {
         name: rule.name,
         doc: asString(rule.doc),
         params: Array.isArray(rule.params) ? rule.params.filter(p => p && p.name) : [],
-        error: asString(rule.error)
+        error: asString(rule.error),
+        disabled: asString(rule.disabled)
       };
     });
 }
@@ -62,17 +96,26 @@ export class PaletteView {
     // Tab stops here; ArrowUp/ArrowDown choose a rule (keyboard.ts).
     this._list.tabIndex = 0;
     this._list.addEventListener('click', this._onClick);
+    this._list.addEventListener('mouseover', this._onHover);
+    this._list.addEventListener('mouseleave', () => {
+      this._hovered = null;
+      this._askPreview();
+    });
     this._formHost = h('div', 'glove-form-host');
     this.el.append(title, this._list, this._formHost);
   }
 
-  /** Show `raw` (the palette trait); the chosen rule and its form stay if still offered. */
+  /**
+   * Show `raw` (the palette trait). The chosen rule and its form show while it
+   * is offered; a rule that goes away (Apply made its nodes something else)
+   * stays chosen, and comes back with its values when it is offered again (Undo).
+   */
   render(raw: unknown): void {
     const rules = readRules(raw);
     this._rules = rules;
     this._count.textContent = ` (${rules.length})`;
-    if (this._selectedRule !== null && !rules.some(r => r.name === this._selectedRule)) {
-      this._selectedRule = null;
+    if (this._hovered !== null && !rules.some(r => r.name === this._hovered)) {
+      this._hovered = null;
     }
     this._list.replaceChildren();
     if (!rules.length) {
@@ -97,9 +140,97 @@ export class PaletteView {
         li.classList.add('glove-rule-failed');
         li.appendChild(h('span', 'glove-rule-error', rule.error));
       }
+      if (rule.disabled) {
+        // Applying it here would change nothing: shown, greyed, with the reason.
+        li.classList.add('glove-rule-disabled');
+        li.setAttribute('aria-disabled', 'true');
+        li.appendChild(h('span', 'glove-rule-why', rule.disabled));
+      }
+      li.appendChild(h('span', 'glove-rule-preview'));
       this._list.appendChild(li);
     }
     this._renderForm();
+    this._askPreview();
+  }
+
+  /**
+   * Take the kernel's preview (`raw`: the preview trait): its text goes next to
+   * its rule, and into the form when it is the chosen rule's. The last preview
+   * of each rule stays shown (hovering another rule does not blank the form)
+   * until the graph changes (`forgetPreviews`).
+   */
+  showPreview(raw: unknown): void {
+    const preview = readPreview(raw);
+    this._preview = preview;
+    if (preview) {
+      this._previews.set(preview.rule, preview);
+    }
+    this._renderPreviews();
+  }
+
+  /** The tree or the selection changed: earlier previews no longer hold (the current one does). */
+  forgetPreviews(): void {
+    this._previews.clear();
+    if (this._preview) {
+      this._previews.set(this._preview.rule, this._preview);
+    }
+    this._renderPreviews();
+  }
+
+  private _renderPreviews(): void {
+    for (const li of Array.from(this._list.querySelectorAll('li.glove-rule'))) {
+      const name = li.getAttribute('data-rule') ?? '';
+      const span = li.querySelector('.glove-rule-preview');
+      if (span) {
+        span.textContent = this._previews.get(name)?.text ?? '';
+      }
+      li.classList.toggle('glove-rule-previewed', this._preview?.rule === name);
+    }
+    const form = this._form;
+    if (this._previewLine) {
+      const mine = form ? this._previews.get(form.rule.name) : undefined;
+      this._previewLine.textContent = mine?.text ?? '';
+      this._previewLine.hidden = mine === undefined;
+    }
+    this._updateDisabled();
+  }
+
+  /** Ask for the preview of the hovered rule, else the chosen one (else stop previewing). */
+  private _askPreview(): void {
+    const name =
+      this._hovered ?? (this._rules.some(r => r.name === this._selectedRule) ? this._selectedRule : null);
+    const rule = this._rules.find(r => r.name === name) ?? null;
+    let params: Record<string, FormValue> = {};
+    if (rule) {
+      const values =
+        this._form && this._form.rule.name === rule.name
+          ? this._values(this._form)
+          : (this._savedValues.get(rule.name) ?? new Map<string, FieldValue>());
+      const collected = collectParams(rule.params, values);
+      params = 'params' in collected ? collected.params : {};
+    }
+    const scope: ApplyScope = this._actions.selection().length ? 'selection' : 'everywhere';
+    const where = JSON.stringify([this._actions.selection(), this._actions.strict()]);
+    if (where !== this._previewsFor) {
+      // Another selection: earlier previews no longer hold. (The current one is replaced
+      // when the kernel's answer differs; an equal answer sends no change.)
+      this._previewsFor = where;
+      this.forgetPreviews();
+    }
+    const key = JSON.stringify([rule?.name ?? '', params, scope, where]);
+    if (key === this._askedKey) {
+      return;
+    }
+    this._askedKey = key;
+    this._actions.preview(rule?.name ?? '', params, scope);
+  }
+
+  /** The selection (or, with `force`, `strict`) changed: ask for the preview again. */
+  refreshPreview(force = false): void {
+    if (force) {
+      this._askedKey = '';
+    }
+    this._askPreview();
   }
 
   /** Choose a rule (null: none) and show its form. */
@@ -114,6 +245,7 @@ export class PaletteView {
       }
     }
     this._renderForm();
+    this._askPreview();
   }
 
   /** Choose the next (`delta` 1) or previous (-1) rule. */
@@ -150,15 +282,47 @@ export class PaletteView {
     if (this._message) {
       this._message.hidden = true;
     }
-    this._actions.apply(form.rule.name, result.params, scope);
+    this._actions.apply(form.rule.name, result.params, scope, this._actions.strict());
   }
 
-  /** Enable "Apply to selection" only when something is selected. */
+  /** Enable "Apply to selection" only when something is selected; show `strict`. */
   updateApplyButtons(): void {
     if (this._applySelectionButton) {
       this._applySelectionButton.disabled = this._actions.selection().length === 0;
     }
+    if (this._strictBox) {
+      this._strictBox.checked = this._actions.strict();
+    }
+    this._updateDisabled();
   }
+
+  /**
+   * A rule that would change nothing here cannot be applied: by the preview of
+   * the form's values when there is one (a failing dry run leaves Apply on, so
+   * Apply shows the error in full), else by the palette's check of its defaults.
+   */
+  private _updateDisabled(): void {
+    const form = this._form;
+    if (!form || !this._applySelectionButton) {
+      return;
+    }
+    const preview = this._previews.get(form.rule.name);
+    const nothing =
+      preview !== undefined && preview.scope === 'selection'
+        ? preview.count === 0 && preview.error === '' && preview.text.startsWith('would change nothing')
+        : form.rule.disabled !== '';
+    this._applySelectionButton.disabled = nothing || this._actions.selection().length === 0;
+    form.el.classList.toggle('glove-form-disabled', nothing);
+  }
+
+  private _onHover = (event: MouseEvent): void => {
+    const li = (event.target as Element | null)?.closest('li.glove-rule');
+    const name = li && this._list.contains(li) ? li.getAttribute('data-rule') : null;
+    if (name !== null && name !== this._hovered) {
+      this._hovered = name;
+      this._askPreview();
+    }
+  };
 
   private _onClick = (event: MouseEvent): void => {
     const target = event.target as Element | null;
@@ -170,6 +334,11 @@ export class PaletteView {
     this._actions.focus();
   };
 
+  /** The name of the chosen rule (kept while it is not offered). */
+  get selectedRule(): string | null {
+    return this._selectedRule;
+  }
+
   private _renderForm(): void {
     const rule = this._rules.find(r => r.name === this._selectedRule) ?? null;
     // A form that goes away while it has the focus hands it to the rule list, never
@@ -177,6 +346,9 @@ export class PaletteView {
     const hadFocus = this._formHost.contains(document.activeElement);
     if (!rule) {
       this._form = null;
+      this._applySelectionButton = null;
+      this._strictBox = null;
+      this._previewLine = null;
       this._formHost.replaceChildren();
       if (hadFocus) {
         focusQuietly(this._list);
@@ -218,6 +390,12 @@ export class PaletteView {
     this._message.hidden = true;
     form.appendChild(this._message);
 
+    // What applying would do here (the kernel's dry run), kept current as values change.
+    this._previewLine = h('div', 'glove-preview-text');
+    this._previewLine.setAttribute('aria-live', 'polite');
+    this._previewLine.hidden = true;
+    form.appendChild(this._previewLine);
+
     const actions = h('div', 'glove-form-actions');
     this._applySelectionButton = button(
       'glove-apply-selection glove-primary',
@@ -231,18 +409,40 @@ export class PaletteView {
     );
     this._applySelectionButton.addEventListener('click', () => this.applySelected('selection'));
     applyEverywhereButton.addEventListener('click', () => this.applySelected('everywhere'));
-    actions.append(this._applySelectionButton, applyEverywhereButton);
+    // strict off: selected nodes the rule does not match are skipped, not refused.
+    const strictLabel = h('label', 'glove-strict-label');
+    strictLabel.title =
+      'Strict: refuse the step if a selected node does not match the rule (off: skip those nodes)';
+    this._strictBox = h('input', 'glove-strict');
+    this._strictBox.type = 'checkbox';
+    this._strictBox.checked = this._actions.strict();
+    this._strictBox.addEventListener('change', event => {
+      event.stopPropagation(); // not a form value
+      this._actions.setStrict(this._strictBox?.checked ?? true);
+    });
+    strictLabel.append(this._strictBox, document.createTextNode(' strict'));
+    actions.append(this._applySelectionButton, applyEverywhereButton, strictLabel);
     form.appendChild(actions);
 
-    form.addEventListener('input', () => this._saveFormValues());
-    form.addEventListener('change', () => this._saveFormValues());
+    form.addEventListener('input', event => {
+      if (event.target !== this._strictBox) {
+        this._saveFormValues();
+        this._askPreviewSoon();
+      }
+    });
+    form.addEventListener('change', event => {
+      if (event.target !== this._strictBox) {
+        this._saveFormValues();
+      }
+    });
 
-    this._form = { rule, key, fields };
+    this._form = { rule, key, fields, el: form };
     this._formHost.replaceChildren(form);
     if (hadFocus) {
       focusQuietly(this._list);
     }
     this.updateApplyButtons();
+    this._renderPreviews(); // the hover may already have previewed this rule
   }
 
   private _values(form: IFormState): Map<string, FieldValue> {
@@ -261,6 +461,15 @@ export class PaletteView {
     if (this._message) {
       this._message.hidden = true;
     }
+  }
+
+  /** Typing in the form previews the new values once the user pauses. */
+  private _askPreviewSoon(): void {
+    window.clearTimeout(this._previewTimer);
+    this._previewTimer = window.setTimeout(() => {
+      this._hovered = null; // typing: the form's rule is the one to preview
+      this._askPreview();
+    }, 250);
   }
 
   private _showMessage(text: string): void {
@@ -282,4 +491,12 @@ export class PaletteView {
   private _fieldCounter = 0;
   private _savedValues = new Map<string, Map<string, FieldValue>>();
   private _applySelectionButton: HTMLButtonElement | null = null;
+  private _strictBox: HTMLInputElement | null = null;
+  private _previewLine: HTMLDivElement | null = null;
+  private _preview: IPreview | null = null;
+  private _previews = new Map<string, IPreview>();
+  private _previewsFor = '';
+  private _hovered: string | null = null;
+  private _askedKey = '';
+  private _previewTimer = 0;
 }

@@ -22,6 +22,8 @@ export interface IInspector {
   child_paths: Record<string, string>;
   /** The graph's colour of each tag ("#rrggbb"), so chips match the boxes. */
   tag_colors: Record<string, string>;
+  /** With several nodes selected, what they share ("all BatchNorm2d · #normalization"). */
+  common: string;
 }
 
 export type FormKind = 'int' | 'float' | 'bool' | 'str' | 'choice';
@@ -42,6 +44,8 @@ export interface IRuleForm {
   doc: string;
   params: IParamForm[];
   error: string;
+  /** Why applying it here would change nothing ("" if it would change something). */
+  disabled: string;
 }
 
 export interface IHistoryEntry {
@@ -65,6 +69,24 @@ export interface ISearchMatch {
 /** The `inspector` trait when nothing is inspected: `{}`. */
 export type INoInspector = Record<string, never>;
 
+/** What the previewed rule would do (a dry run in the kernel). */
+export interface IPreview {
+  rule: string;
+  scope: ApplyScope;
+  /** Changes the step would make; 0 when it would change nothing. */
+  count: number;
+  /** The `<title>`s of the drawn nodes to highlight. */
+  nodes: string[];
+  /** Changes inside collapsed parts (highlighted on their placeholder). */
+  hidden: number;
+  text: string;
+  /** Why the rule cannot apply here with these values (the dry run raised), or "". */
+  error: string;
+}
+
+/** The `preview` trait when no rule is previewed: `{}`. */
+export type INoPreview = Record<string, never>;
+
 /** The synced traits of the widget model, by name. */
 export interface IViewState {
   svg: string;
@@ -85,6 +107,9 @@ export interface IViewState {
   all_expanded: boolean;
   /** How much of the tree the graph shows ("Showing 866 of 12,002 nodes; ..."), or "". */
   graph_note: string;
+  preview: IPreview | INoPreview;
+  /** Refuse a selection with nodes the rule does not match (off: they are skipped). */
+  strict: boolean;
 }
 
 export type ApplyScope = 'selection' | 'everywhere';
@@ -96,7 +121,8 @@ export type FrontEndMessage =
   | { event: 'depth'; depth: number | null }
   | { event: 'expand_all' }
   | { event: 'collapse_all' }
-  | { event: 'apply'; rule: string; params: Record<string, FormValue>; scope: ApplyScope }
+  | { event: 'apply'; rule: string; params: Record<string, FormValue>; scope: ApplyScope; strict: boolean }
+  | { event: 'preview'; rule: string; params: Record<string, FormValue>; scope: ApplyScope }
   | { event: 'set'; path: string; key: string; value: string }
   | { event: 'search'; query: string }
   | { event: 'undo' }

@@ -17,7 +17,7 @@ import { HistoryView } from './history';
 import { InspectorView } from './inspector';
 import { lostMessage } from './kernel';
 import { classifyTarget, forwardsToJupyter, KeyAction, keyAction } from './keyboard';
-import { PaletteView } from './palette';
+import { PaletteView, readPreview } from './palette';
 import { SearchView } from './search';
 import { staticSvg } from './svg';
 import { IGloveHost, IViewState, FrontEndMessage } from './types';
@@ -54,18 +54,34 @@ export class GloveUI {
     this._inspector.onSelect = path => this._setSelection([path]);
     this._palette = new PaletteView({
       selection,
-      apply: (rule, params, scope) => this._send({ event: 'apply', rule, params, scope }),
+      apply: (rule, params, scope, strict) =>
+        this._send({ event: 'apply', rule, params, scope, strict }),
+      preview: (rule, params, scope) => this._send({ event: 'preview', rule, params, scope }),
+      strict: () => this._host.get('strict') !== false,
+      setStrict: strict => {
+        this._host.set('strict', strict);
+        this._host.saveChanges();
+      },
       focus
     });
     this._history = new HistoryView();
     this._search = new SearchView({
       search: query => this._send({ event: 'search', query }),
-      select: paths => this._setSelection(paths)
+      select: paths => {
+        // Jump to the (first) match at a readable zoom, once the kernel has drawn it.
+        const changed = this._setSelection(paths);
+        if (paths.length) {
+          this._graph.reveal(paths[0], changed);
+        }
+      }
     });
     this.root = this._build();
     container.appendChild(this.root);
 
-    this._listen('svg', () => timed('graph', () => this._graph.render(asString(host.get('svg')))));
+    this._listen('svg', () => {
+      timed('graph', () => this._graph.render(asString(host.get('svg'))));
+      this._palette.forgetPreviews();
+    });
     this._listen('selection', () => this._onSelectionChanged());
     this._listen('inspector', () =>
       timed('inspector', () => {
@@ -88,6 +104,11 @@ export class GloveUI {
     if (host.onLost) {
       this._disposers.push(host.onLost(reason => this.setLost(reason)));
     }
+    this._listen('preview', () => this._renderPreview());
+    this._listen('strict', () => {
+      this._palette.updateApplyButtons();
+      this._palette.refreshPreview(true);
+    });
 
     // Capture on window runs before JupyterLab's own capture listener on
     // document, so keys handled here never reach the notebook's shortcuts.
@@ -107,6 +128,7 @@ export class GloveUI {
     this._palette.render(host.get('palette'));
     this._history.render(host.get('history'));
     this._search.render(host.get('matches'));
+    this._renderPreview();
   }
 
   /** Stop listening; remove the DOM. */
@@ -289,10 +311,11 @@ export class GloveUI {
     return asStringArray(this._host.get('selection'));
   }
 
-  private _setSelection(paths: string[]): void {
+  /** Select `paths`; false if they already were the selection. */
+  private _setSelection(paths: string[]): boolean {
     const current = this._selection();
     if (current.length === paths.length && current.every((p, i) => p === paths[i])) {
-      return;
+      return false;
     }
     if (this._lost !== null) {
       this._sayLost();
@@ -302,6 +325,15 @@ export class GloveUI {
     this._host.saveChanges();
     // Immediate feedback; the change event does the same if it fires.
     this._onSelectionChanged();
+    return true;
+  }
+
+  /** The kernel's preview of a rule: text in the palette, dashed outlines in the graph. */
+  private _renderPreview(): void {
+    const raw = this._host.get('preview');
+    this._palette.showPreview(raw);
+    const preview = readPreview(raw);
+    this._graph.markPreview(preview ? preview.nodes : []);
   }
 
   private _onSelectionChanged(): void {
@@ -309,6 +341,7 @@ export class GloveUI {
     this._graph.markSelection(this._selection());
     this._palette.updateApplyButtons();
     this._depth.setCanCollapse(this._selection().length > 0);
+    this._palette.refreshPreview();
   }
 
   // ------------------------------------------------- header, error, status

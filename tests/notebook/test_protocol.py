@@ -17,7 +17,8 @@ from glove_lab.notebook import _protocol as protocol
 TYPES_TS = Path(__file__).resolve().parents[2] / "labextension" / "src" / "types.ts"
 
 # Python TypedDict -> TypeScript interface (the TS name is "I" + the Python name).
-SHAPES = ["Inspector", "ParamForm", "RuleForm", "HistoryEntry", "SearchMatch", "ViewState"]
+SHAPES = ["Inspector", "ParamForm", "RuleForm", "HistoryEntry", "SearchMatch", "Preview",
+          "ViewState"]
 
 
 # -- TypeScript side -----------------------------------------------------------------------
