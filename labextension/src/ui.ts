@@ -56,7 +56,12 @@ export class GloveUI {
       selection,
       apply: (rule, params, scope, strict) =>
         this._send({ event: 'apply', rule, params, scope, strict }),
-      preview: (rule, params, scope) => this._send({ event: 'preview', rule, params, scope }),
+      preview: (rule, params, scope) => {
+        if (this._lost === null) {
+          // (a hover with the kernel gone asks nothing and says nothing)
+          this._send({ event: 'preview', rule, params, scope });
+        }
+      },
       strict: () => this._host.get('strict') !== false,
       setStrict: strict => {
         this._host.set('strict', strict);
@@ -319,7 +324,7 @@ export class GloveUI {
     }
     if (this._lost !== null) {
       this._sayLost();
-      return;
+      return false;
     }
     this._host.set('selection', paths);
     this._host.saveChanges();
