@@ -36,11 +36,11 @@ from glove_lab.tree import (
     display_path,
     get,
     hyper_of,
+    index_of,
     kind_of,
     notes_of,
     short_repr,
     tags_of,
-    traverse,
 )
 
 __all__ = ["Controller", "failure_text", "EXPAND_ALL_BUDGET", "MAX_DEPTH"]
@@ -453,15 +453,37 @@ class Controller:
             return self.matches
         tag = text[1:].lower() if text.startswith("#") else None
         needle = text.lower()
-        for path, node in traverse(self.session.tree):
+        index = index_of(self.session.tree)
+        # A path's text is its parent's plus its key's, so "contains the needle" and
+        # the length are carried down from the parent with the last len(needle) - 1
+        # characters: no node's whole path text is made unless it is a match
+        # (linear at any depth; a chain 10,000 deep has 10,000 paths of ~50,000 chars).
+        nodes, parents, keys = index.nodes, index.parents, index.keys
+        count = len(nodes)
+        contains = [False] * count
+        lengths = [0] * count
+        tails = [""] * count
+        overlap = len(needle) - 1
+        for i in range(count):
+            node = nodes[i]
+            if i:
+                parent = parents[i]
+                # The key's text inside a path (".name", "[3]"); at the start, no dot.
+                piece = str(KeyPath((0, keys[i])))[3:]
+                if parent == 0 and piece.startswith("."):
+                    piece = piece[1:]
+                joined = tails[parent] + piece.lower()
+                contains[i] = contains[parent] or needle in joined
+                lengths[i] = lengths[parent] + len(joined) - len(tails[parent])
+                tails[i] = joined[-overlap:] if overlap > 0 else ""
             kind = kind_of(node)
             type_name = display_name(node, kind.label if kind else None)
-            where = str(path)
             if tag is not None:
                 found = tag in {t.lower() for t in tags_of(node)}
                 why = f"#{tag}"
-            elif where.lower() == needle or (kind is not None and needle in where.lower()):
-                found, why = True, "path"  # a leaf only by its whole path
+            elif contains[i] and (kind is not None or (  # a leaf only by its whole path
+                    lengths[i] == len(needle) and str(index.path_at(i)).lower() == needle)):
+                found, why = True, "path"
             elif kind is not None and needle in type_name.lower():
                 found, why = True, "type"
             elif kind is None and needle in short_repr(node, 200).lower():
@@ -469,7 +491,8 @@ class Controller:
             else:
                 found = False
             if found:
-                self.matches.append({"path": where, "type": type_name, "why": why})
+                self.matches.append({"path": str(index.path_at(i)), "type": type_name,
+                                     "why": why})
                 if len(self.matches) >= limit:
                     break
         n = len(self.matches)

@@ -292,11 +292,10 @@ def _targets(tree: Any, rule: Rule, at: PathSpec | Iterable[PathSpec] | None, st
     # Many paths: look each up in the root's index (O(1)), not by walking from the root
     # (O(fanout) per level: quadratic for thousands of siblings).
     index = index_of(tree) if len(requested) > 8 else None
-    positions = index.positions_by_path if index is not None else {}
     order: dict[KeyPath, int] = {}
     for raw in requested:
         path = as_path(raw)
-        position = positions.get(path)
+        position = index.position_of(path) if index is not None else None
         if index is not None and position is not None:
             node = index.nodes[position]
             order[path] = position
@@ -315,12 +314,12 @@ def _targets(tree: Any, rule: Rule, at: PathSpec | Iterable[PathSpec] | None, st
             )
         chosen.append((path, node))
     if len(chosen) > 1:  # one path needs no ordering, and no index of the tree
-        positions = index_of(tree).positions_by_path
+        tree_index = index_of(tree)
         # (a nan key parsed from text is not the tree's nan: such a path sorts by walking)
         def place(item: tuple[KeyPath, Any]) -> int:
             found = order.get(item[0])
             if found is None:
-                found = positions.get(item[0])
+                found = tree_index.position_of(item[0])
             return found if found is not None else _position_by_walk(tree, item[1])
 
         chosen.sort(key=place)
@@ -394,14 +393,13 @@ def _spread_to_aliases(tree: Any, pending: dict[KeyPath, Any]) -> dict[KeyPath, 
     made at `h[2].act`; an edit of a shared activation, at each of its places.
     """
     index = index_of(tree)
-    shared, positions = index.shared, index.positions_by_path
+    shared = index.shared
     result = dict(pending)
     queue = list(pending.items())
     while queue:
         path, value = queue.pop()
-        for depth in range(1, len(path) + 1):
-            position = positions.get(KeyPath(path[:depth]))
-            group = None if position is None else shared.get(id(index.nodes[position]))
+        for depth, position in enumerate(index.positions_along(path), start=1):
+            group = shared.get(id(index.nodes[position]))
             if group is None:
                 continue
             for position in group:
@@ -464,13 +462,23 @@ def _check_results(rule: Rule, tree: Any, pending: dict[KeyPath, Any],
 
 
 def _check_overlaps(rule: Rule, pending: dict[KeyPath, Any]) -> None:
-    for inner in pending:
-        for depth in range(len(inner)):
-            # A plain tuple finds a KeyPath key (same hash and equality): no KeyPath to build.
-            if inner[:depth] in pending:
+    if len(pending) < 2:
+        return
+    # The edited paths merged into a trie, outer paths first: an edit inside another
+    # is met on the way down. O(total length), so edits 10,000 levels deep stay linear.
+    root: dict[Any, Any] = {}
+    for inner in sorted(pending, key=len):
+        node = root
+        for depth, key in enumerate(inner):
+            if _EDITED in node:
                 outer = KeyPath(inner[:depth])
                 raise RuleError(
                     f"rule {rule.name!r} edits both {describe_path(outer)} and "
                     f"{describe_path(inner)} inside it; an application may not edit a node and "
                     "something below it"
                 )
+            node = node.setdefault(key, {})
+        node[_EDITED] = True
+
+
+_EDITED = object()  # marks a trie node (in _check_overlaps) whose path is edited

@@ -23,6 +23,7 @@ from glove_lab.tree import (
     CodeWriter,
     KeyPath,
     get,
+    index_of,
     is_importable_module,
     is_python_name,
     tag_origins,
@@ -93,6 +94,12 @@ def needs_patching(tree: Any, original: str, patched: str, name: str = "tree") -
         return True
     if found == patched:
         return False
+    if original[:1] != _FINGERPRINT_VERSION:  # code exported before 0.2: the old hash
+        found = _path_fingerprint(tree)
+        if found == original:
+            return True
+        if found == patched:
+            return False
     raise GloveError(f"{name} is already patched or is not the original tree this code was "
                      f"exported from (fingerprint {found}, expected {original}); run this cell "
                      f"on the original {name}")
@@ -115,8 +122,32 @@ def require_names(namespace: dict[str, Any], *names: str) -> None:
 def export_fingerprint(tree: Any) -> str:
     """A hash of a tree's structure, types and leaf values, the same in every process.
 
-    Weights and other opaque leaves count by their type only.
+    Weights and other opaque leaves count by their type only. Each node is
+    hashed with its depth and key (depth-first order plus depths fix the
+    shape), never with its whole path, so the cost is linear at any depth.
+    The first character is the fingerprint's version.
     """
+    digest = hashlib.sha256()
+    index = index_of(tree)
+    depths = [0] * len(index.nodes)
+    parents, keys = index.parents, index.keys
+    for i, node in enumerate(index.nodes):
+        if i:
+            depths[i] = depths[parents[i]] + 1
+            key = str(KeyPath((keys[i],)))
+        else:
+            key = ""
+        digest.update(f"\0{depths[i]}:{key}\0".encode("utf-8", "surrogatepass"))
+        digest.update(_type_name(type(node)).encode("utf-8", "surrogatepass"))
+        digest.update(b"=" + _leaf_text(node).encode("utf-8", "surrogatepass"))
+    return _FINGERPRINT_VERSION + digest.hexdigest()[:19]
+
+
+_FINGERPRINT_VERSION = "v"  # not a hex digit: fingerprints of glove_lab 0.1 had none
+
+
+def _path_fingerprint(tree: Any) -> str:
+    """The fingerprint of code exported by glove_lab 0.1 (each node hashed with its path)."""
     digest = hashlib.sha256()
     for path, node in traverse(tree):
         digest.update(b"\0" + str(path).encode("utf-8", "surrogatepass") + b"\0")

@@ -150,12 +150,9 @@ def with_shared_places(tree: Any, targets: Mapping[KeyPath, Any]) -> Mapping[Key
     if not shared:
         return targets
     result = dict(targets)
-    positions, nodes, path_at = index.positions_by_path, index.nodes, index.path_at
+    nodes, path_at = index.nodes, index.path_at
     for path, value in targets.items():
-        for depth in range(1, len(path) + 1):
-            position = positions.get(KeyPath(path[:depth]))
-            if position is None:
-                break  # a bad path: `_apply` names it
+        for depth, position in enumerate(index.positions_along(path), start=1):
             places = shared.get(id(nodes[position]))
             if places is None:
                 continue

@@ -165,23 +165,29 @@ class TreeIndex:
         self._by_tag: dict[str, list[int]] | None = None
         self._subtree_sizes: dict[KeyPath, int] | None = None
         self._sizes: list[int] | None = None
+        self._child_maps: dict[int, dict[Any, int]] = {}
         self._positions: dict[KeyPath, int] | None = None
         self._shared: dict[int, list[int]] | None = None
         self._node_ids: frozenset[int] | None = None
 
     def path_at(self, position: int) -> KeyPath:
-        """The path of the node at a traversal position (made once, then kept)."""
+        """The path of the node at a traversal position (made once, then kept).
+
+        Only this path is made (from its nearest known ancestor's and the keys
+        between), not every ancestor's: O(depth) for a node 10,000 levels deep.
+        """
         paths = self._paths
         path = paths[position]
         if path is None:
+            keys, parents = self.keys, self.parents
             chain = []
+            at = position
             while path is None:
-                chain.append(position)
-                position = self.parents[position]
-                path = paths[position]
-            keys, new = self.keys, tuple.__new__
-            for i in reversed(chain):
-                path = paths[i] = new(KeyPath, (*path, keys[i]))
+                chain.append(keys[at])
+                at = parents[at]
+                path = paths[at]
+            chain.reverse()
+            path = paths[position] = tuple.__new__(KeyPath, (*path, *chain))
         return path
 
     @property
@@ -224,6 +230,53 @@ class TreeIndex:
         if self._node_ids is None:
             self._node_ids = frozenset(map(id, self.nodes))
         return self._node_ids
+
+    def positions_along(self, path: Iterable[Any]) -> list[int]:
+        """Traversal positions of `path`'s nodes below the root, one per key, in order.
+
+        Shorter than `path` if a key does not exist. Each step looks the key up
+        in its parent's children (a dict made once per parent), so no path is
+        made: O(depth), however deep, and O(1) per level however wide.
+        """
+        found: list[int] = []
+        position = 0
+        maps, sizes, keys = self._child_maps, self.sizes, self.keys
+        for key in path:
+            children = maps.get(position)
+            if children is None:
+                children = {}
+                at, end = position + 1, position + sizes[position]
+                while at < end:
+                    children.setdefault(keys[at], at)
+                    at += sizes[at]
+                maps[position] = children
+            try:
+                child = children.get(key)
+            except TypeError:  # an unhashable key: no such child
+                child = None
+            if child is not None and type(keys[child]) is not type(key):
+                child = self._exact_child(position, key)  # 1, 1.0 and True are one dict key
+            if child is None:
+                break
+            found.append(child)
+            position = child
+        return found
+
+    def _exact_child(self, position: int, key: Any) -> int | None:
+        sizes, keys = self.sizes, self.keys
+        at, end = position + 1, position + sizes[position]
+        while at < end:
+            if type(keys[at]) is type(key) and keys[at] == key:
+                return at
+            at += sizes[at]
+        return None
+
+    def position_of(self, path: KeyPath) -> int | None:
+        """The traversal position of the node at `path`, or None if there is none."""
+        if not path:
+            return 0
+        along = self.positions_along(path)
+        return along[-1] if len(along) == len(path) else None
 
     @property
     def positions_by_path(self) -> dict[KeyPath, int]:

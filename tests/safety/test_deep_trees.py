@@ -154,3 +154,79 @@ def test_a_change_at_depth_10000_is_drawn_marked(pair):
     assert len(nodes) <= 20
     [(_classes, title)] = [(c, t) for c, t in nodes if "glove-changed" in c and "elided" not in c]
     assert title == ("left." * DEPTH)[:-1]
+
+
+# -- every widget and session operation at depth 10,000 ------------------------------
+
+
+def test_the_widget_at_depth_10000_selects_expands_searches_applies_and_exports(pair):
+    """Before: search made every node's whole path text, export hashed them (minutes)."""
+    from glove_lab.notebook import GloveWidget
+    from tests.notebook.test_widget import front_end_event, front_end_update
+
+    a, _ = pair
+    target = ("left." * DEPTH)[:-1]
+    widget = GloveWidget(gl.Session(a, name="deep"))
+    front_end_update(widget, selection=[target])
+    assert widget.error == "" and widget.selection == [target]
+    assert widget.inspector["path"] == target and widget.inspector["type"] == "Cell"
+    assert "glove.rebind" in [form["name"] for form in widget.palette]
+    [elided] = [title for classes, title in drawn(widget.svg) if "glove-elided" in classes]
+    front_end_event(widget, event="expand", path=elided)
+    assert widget.error == "" and elided + ".left" in [t for _, t in drawn(widget.svg)]
+    front_end_event(widget, event="search", query="cell")
+    assert [m["path"] for m in widget.matches] == [target]
+    front_end_event(widget, event="apply", rule="glove.rebind", scope="selection",
+                    params={"values": "{'x': 9}"})
+    assert widget.error == "" and gl.get(widget.session.tree, deepest()) == 9
+    assert [entry["paths"] for entry in widget.history] == [target]
+    code = widget.export(insert_cell=False)
+    namespace: dict[str, Any] = {"deep": a}
+    exec(compile(code, "<export>", "exec"), namespace)
+    assert gl.eq(namespace["deep"], widget.session.tree)
+    front_end_event(widget, event="undo")
+    assert widget.session.tree is a and gl.get(a, deepest()) == 0
+
+
+def test_apply_at_several_deep_paths_orders_them_without_every_path_of_the_tree(pair):
+    """Ordering two paths looked both up in a table of every node's path: 14 s at 10,000."""
+    a, _ = pair
+    inner, outer = deepest(), ("left." * (DEPTH - 5))[:-1]
+    patched = gl.apply(a, "glove.replace", at=[inner, outer], value=1)
+    assert gl.get(patched, outer) == 1  # the outer match wins; the inner one is inside it
+    side = [("left." * depth) + "right" for depth in range(DEPTH - 20, DEPTH - 9)]
+    patched = gl.apply(a, "glove.replace", at=side[::-1], value=[2])  # > 8 paths: the index
+    assert [gl.get(patched, path) for path in side] == [[2]] * len(side)
+    assert gl.get(patched, deepest()) == 0 and gl.get(a, side[0]) == [1]
+
+
+@pytest.mark.parametrize("needle", ["left", "LEFT.r", "ight[0", "[0]", "x", "cell", "b.c",
+                                    '"', "a.b", "0", "blocks[1].conv", "nope"])
+def test_search_finds_exactly_what_a_scan_of_every_path_text_finds(needle):
+    """The search carries 'contains' down the tree instead of making each path's text."""
+    from glove_lab.notebook._controller import Controller
+    from glove_lab.tree import display_name, kind_of
+
+    tree = {"a.b": [chain(3), {"b": (1, 2)}], "blocks": [chain(1), {"c": "left"}], 0: [1],
+            "x": {"y z": 3, "0": chain(2)}}
+    found = [m["path"] for m in Controller(gl.Session(tree)).search(needle, limit=10_000)]
+    expected = []
+    for path, node in gl.traverse(tree):
+        kind, text = kind_of(node), str(path).lower()
+        if ((kind is not None and needle.lower() in text) or text == needle.lower()
+                or (kind is not None and needle.lower() in display_name(node).lower())
+                or (kind is None and needle.lower() in short_repr(node, 200).lower())):
+            expected.append(str(path))
+    assert found == expected
+
+
+def test_code_exported_before_the_linear_fingerprint_still_recognises_its_tree():
+    from glove_lab.session._export import _path_fingerprint, export_fingerprint
+
+    tree, patched = chain(3), gl.rebind(chain(3), {deepest(3): 5})
+    old, old_patched = _path_fingerprint(tree), _path_fingerprint(patched)
+    assert old != export_fingerprint(tree) and len(old) == len(export_fingerprint(tree))
+    assert gl.needs_patching(tree, original=old, patched=old_patched)
+    assert not gl.needs_patching(patched, original=old, patched=old_patched)
+    with pytest.raises(gl.GloveError, match="not the original tree"):
+        gl.needs_patching(chain(4), original=old, patched=old_patched)
