@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from glove_lab.notebook._controller import Controller, failure_text
+from glove_lab.notebook._interrupt import interruptible, remember_main_loop
 from glove_lab.session import Session, SessionEvent
 
 __all__ = ["SessionView"]
@@ -25,6 +26,7 @@ class SessionView:
     def _attach(self, session: Session | Any, budget: int,
                 on_change: Callable[[Any], None] | None, check: Callable[[Any], Any] | None = None,
                 check_mode: str = "raise", example: Any = None) -> None:
+        remember_main_loop()  # created in a cell: the kernel's loop, for interrupts
         if not isinstance(session, Session):
             session = Session(session)
         if check is not None:  # a check given to the widget is the session's from now on
@@ -53,7 +55,8 @@ class SessionView:
         """
         self._in_action = True
         try:
-            ok = bool(action())
+            with interruptible():  # Kernel > Interrupt stops a long rule (subshells too)
+                ok = bool(action())
         except BaseException as exc:
             self.controller.error = failure_text(exc)
             ok = False

@@ -52,3 +52,67 @@ def test_a_rule_raising_system_exit_keeps_the_kernel_and_the_widget(page, lab):
     page.locator(".glove-apply-selection").click()
     expect(page.locator(".glove-history li")).to_have_count(1, timeout=TIMEOUT)
     assert page.errors == []
+
+
+SLOW = """\
+%load_ext glove_lab
+import time
+from pathlib import Path
+import glove_lab as gl
+from e2e_models import small_net, Conv
+@gl.rule("e2e.slow", on=gl.Match(tag="convolution"))
+def slow(node: Conv) -> Conv:
+    '''A rule that takes a minute.'''
+    Path('slow-started').touch()
+    for _ in range(1200):
+        time.sleep(0.05)
+    return node
+net = small_net()
+original = net"""
+
+
+def test_a_long_rule_shows_busy_and_the_kernel_interrupt_says_nothing_changed(page, lab):
+    name = write_notebook(lab, "interrupt.ipynb", [
+        SLOW,
+        "%glove show net",
+        "print('SAME', net is original, len(gl.Session(net).history))",
+    ])
+    open_notebook(page, lab, name)
+    run_cell(page, 0)
+    run_cell(page, 1)
+    page.locator(".glove-widget").wait_for(timeout=TIMEOUT)
+    node(page, "blocks[0].conv").click()
+    expect(page.locator(".glove-inspector")).to_contain_text("blocks[0].conv", timeout=TIMEOUT)
+    page.locator(".glove-rule[data-rule='e2e.slow']").click()
+    page.locator(".glove-apply-selection").click()
+    # Busy while the rule runs: the spinner line and aria-busy on the widget.
+    expect(page.locator(".glove-busy")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".glove-widget")).to_have_attribute("aria-busy", "true")
+    page.screenshot(path=str(ARTIFACTS / "10-busy.png"))
+    # Once the rule runs (the front end shows busy as soon as it sends Apply), interrupt
+    # the kernel through the server's REST API, what Kernel > Interrupt calls.
+    page.wait_for_function("() => true")  # let the click's message go out
+    started = lab.root / "slow-started"
+    for _ in range(600):
+        if started.exists():
+            break
+        page.wait_for_timeout(100)
+    assert started.exists(), "the slow rule never started"
+    page.wait_for_timeout(300)
+    [kernel] = lab.api("/api/kernels")
+    lab.api(f"/api/kernels/{kernel['id']}/interrupt", method="POST")
+    expect(page.locator(".glove-error")).to_contain_text("Interrupted, nothing changed",
+                                                         timeout=TIMEOUT)
+    expect(page.locator(".glove-busy")).to_be_hidden()
+    expect(page.locator(".glove-history li")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "10-interrupted.png"))
+    run_cell(page, 2)
+    expect(cells(page).nth(2).locator(".jp-OutputArea")).to_contain_text("SAME True 0",
+                                                                         timeout=TIMEOUT)
+    # The widget keeps working: the next rule applies.
+    node(page, "blocks[0].conv").click()
+    page.locator(".glove-rule[data-rule='glove.rebind']").click()
+    page.locator(".glove-form input[name=values]").fill("{'kernel': 5}")
+    page.locator(".glove-apply-selection").click()
+    expect(page.locator(".glove-history li")).to_have_count(1, timeout=TIMEOUT)
+    assert page.errors == []

@@ -3,9 +3,10 @@
 A real ipykernel (jupyter_client), a rule that sleeps in a loop, and a real
 kernel interrupt (`KernelManager.interrupt_kernel`, SIGINT) sent while the rule
 runs: from `%glove apply`, and from the widget's Apply (a real comm message,
-handled by ipywidgets as a click is). Afterwards, checked in the kernel: the
-variable still is the original, the history is empty, the error says so, and
-the next apply works.
+handled by ipywidgets as a click is), on the main shell and on a subshell (a
+thread of the kernel's, where JupyterLab sends widget messages and where SIGINT
+used to do nothing). Afterwards, checked in the kernel: the variable still is
+the original, the history is empty, the error says so, and the next apply works.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 SETUP = """
+import threading
 import time
 from pathlib import Path
 import glove_lab as gl
@@ -32,7 +34,7 @@ STARTED = Path({started!r})
 
 @gl.rule("interrupt.slow", on=gl.Match(tag="convolution"))
 def slow(node: Conv) -> Conv:
-    STARTED.write_text("running")
+    STARTED.write_text(threading.current_thread().name)
     for _ in range(1200):  # a minute at most, should the interrupt never come
         time.sleep(0.05)
     return Conv(node.channels, kernel=node.kernel + 2)
@@ -87,12 +89,27 @@ class Kernel:
             elif kind == "status" and content["execution_state"] == "idle":
                 return "".join(text)
 
-    def send_comm(self, comm_id: str, content: dict[str, Any]) -> str:
-        """Send a widget message (what a click in the front end sends); its msg_id."""
+    def send_comm(self, comm_id: str, content: dict[str, Any],
+                  subshell_id: str | None = None) -> str:
+        """Send a widget message (what a click in the front end sends); its msg_id.
+
+        With `subshell_id`, on that subshell, as JupyterLab sends widget messages.
+        """
         message = self.client.session.msg("comm_msg", {
             "comm_id": comm_id, "data": {"method": "custom", "content": content}})
+        if subshell_id is not None:
+            message["header"]["subshell_id"] = subshell_id
         self.client.shell_channel.send(message)
         return str(message["header"]["msg_id"])
+
+    def create_subshell(self) -> str:
+        """A new subshell (a thread of the kernel's own), as JupyterLab makes for comms."""
+        message = self.client.session.msg("create_subshell_request", {})
+        self.client.control_channel.send(message)
+        while True:
+            reply = self.client.get_control_msg(timeout=30)
+            if reply["parent_header"].get("msg_id") == message["header"]["msg_id"]:
+                return str(reply["content"]["subshell_id"])
 
     def interrupt_when(self, started: Path, timeout: float = 60) -> None:
         """Interrupt the kernel (SIGINT) once the slow rule has started running."""
@@ -172,3 +189,38 @@ def test_interrupting_a_long_rule_applied_from_the_widget_says_so_and_the_widget
                         "[c.kernel for c in gl.query(w.session.tree, tag='convolution')"
                         ".values()])")
     assert out.strip() == "True 1 [5, 5, 5]"
+
+
+def test_interrupting_a_long_rule_applied_on_a_subshell_says_so(
+        kernel: Kernel, tmp_path: Path) -> None:
+    """JupyterLab sends widget messages on a subshell (a thread): SIGINT, which only the
+    main thread receives, did nothing there and the rule ran to its end."""
+    started = tmp_path / "started"
+    reply, out = kernel.run(SETUP.format(started=str(started)) + (
+        "\nw = GloveWidget(gl.Session(net, name='net'))\nprint(w.comm.comm_id)"))
+    assert reply["status"] == "ok", out
+    comm_id = out.strip().splitlines()[-1]
+    subshell = kernel.create_subshell()
+    # ipykernel routes a comm's messages to the subshell its last reply went out on:
+    # a first message from the subshell (as JupyterLab's first one) moves it there.
+    kernel.output(kernel.send_comm(comm_id, {"event": "search", "query": "conv"},
+                                    subshell_id=subshell),
+                  time.monotonic() + 30)
+    msg_id = kernel.send_comm(comm_id, {"event": "apply", "rule": "interrupt.slow",
+                                        "scope": "everywhere"}, subshell_id=subshell)
+    kernel.interrupt_when(started)
+    kernel.output(msg_id, time.monotonic() + 30)  # before: the rule's full minute
+    assert started.read_text() != "MainThread"  # the rule ran on the subshell's thread
+    _, out = kernel.run("print(repr(w.error), len(w.session.history), net is original)")
+    assert out.strip() == "'Interrupted, nothing changed' 0 True"
+    msg_id = kernel.send_comm(comm_id, {"event": "apply", "rule": "interrupt.fast",
+                                        "scope": "everywhere"}, subshell_id=subshell)
+    kernel.output(msg_id, time.monotonic() + 60)
+    _, out = kernel.run("print(repr(w.error), len(w.session.history))")
+    assert out.strip() == "'' 1"
+    # An interrupt after the action is an ordinary one: the next cell is interrupted.
+    msg_id = kernel.client.execute("for _ in range(600): time.sleep(0.05)")
+    time.sleep(1)
+    kernel.manager.interrupt_kernel()
+    reply, _ = kernel.finish(msg_id)
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
