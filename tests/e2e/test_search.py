@@ -65,6 +65,16 @@ def test_search_jump_select_all_and_apply(page, lab):
     page.locator(".glove-select-matches").click()
     expect(page.locator(".glove-selection-count")).to_have_text(
         "60 selected · showing the last one", timeout=TIMEOUT)
+    # The 60 convolutions are drawn (a tall graph): the view stays readable (not fitted at
+    # a few percent) and shows the first match.
+    expect(node(page, "blocks[59].conv")).to_have_count(1, timeout=TIMEOUT)
+    page.wait_for_function("() => { const g = document.querySelector('.glove-graph');"
+                           " const b = [...g.querySelectorAll('g.node')].find(n =>"
+                           " n.querySelector('title').textContent === 'blocks[0].conv')"
+                           ".getBoundingClientRect(); const p = g.getBoundingClientRect();"
+                           " return Number(g.getAttribute('data-zoom')) >= 0.6 &&"
+                           " b.bottom > p.top && b.top < p.bottom &&"
+                           " b.right > p.left && b.left < p.right; }", timeout=TIMEOUT)
     expect(page.locator(".glove-rule[data-rule='e2e.widen']")).to_have_count(1, timeout=TIMEOUT)
     page.screenshot(path=str(ARTIFACTS / "16-search-select-all.png"))
     page.locator(".glove-rule[data-rule='e2e.widen']").click()
