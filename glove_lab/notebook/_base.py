@@ -69,7 +69,7 @@ class SessionView:
         """Redraw; if even that fails, show why on the error line."""
         try:
             self._redraw()
-        except Exception as exc:
+        except BaseException as exc:  # an interrupt while drawing too: never into ipykernel
             self.controller.error = f"Cannot redraw the view: {failure_text(exc)}"
             self._show_error_only()
 

@@ -359,8 +359,9 @@ class Controller:
                 rule, at=list(selection) if scope == "selection" else None,
                 params=values, strict=self.strict)
         except BaseException as exc:  # a rule's fault is a preview that says so
-            if isinstance(exc, KeyboardInterrupt):
-                raise
+            # An interrupt too ("Interrupted, nothing changed"): kept as this preview's
+            # outcome, so redrawing never runs the rule again nor lets the interrupt
+            # escape into the widget's message handler.
             return nothing_here(rule, scope, failure_text(exc))
 
     def _drawn_nodes(self, svg: str) -> DrawnNodes:

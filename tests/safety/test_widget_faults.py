@@ -149,3 +149,18 @@ def _repo() -> Any:
     from pathlib import Path
 
     return Path(__file__).resolve().parents[2]
+
+
+def test_an_interrupt_while_previewing_a_rule_is_the_preview_and_never_escapes(widget):
+    """The preview dry-ran the chosen rule on every redraw and let KeyboardInterrupt out of
+    the widget's message handler (into ipykernel): the apply below raised in the test."""
+    front_end_update(widget, selection=["blocks[0].conv"])
+    front_end_event(widget, event="preview", rule="safety.interrupted", scope="selection",
+                    params={})
+    front_end_event(widget, event="apply", rule="safety.interrupted", scope="selection",
+                    params={})
+    assert widget.error == "Interrupted, nothing changed" and widget.history == []
+    assert "Interrupted, nothing changed" in widget.controller.current_preview()["error"]
+    front_end_event(widget, event="apply", rule="nbtest.widen", scope="selection",
+                    params={"factor": "2"})
+    assert widget.error == "" and len(widget.history) == 1
