@@ -6,7 +6,17 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_loop import TIMEOUT, cells, node, open_notebook, run_cell, write_notebook
+from tests.e2e.test_loop import (
+    TIMEOUT,
+    cells,
+    node,
+    open_notebook,
+    render_id,
+    run_cell,
+    show_widget,
+    wait_for_new_render,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -114,4 +124,38 @@ def test_a_long_rule_shows_busy_and_the_kernel_interrupt_says_nothing_changed(pa
     page.locator(".glove-form input[name=values]").fill("{'kernel': 5}")
     page.locator(".glove-apply-selection").click()
     expect(page.locator(".glove-history li")).to_have_count(1, timeout=TIMEOUT)
+    assert page.errors == []
+
+
+DEEP = """\
+import glove_lab as gl
+from glove_lab.notebook import GloveWidget
+deep = [0]
+for _ in range(10_000):
+    deep = [deep]
+w = GloveWidget(gl.Session(deep, name='deep'))
+w.select('[0]' * 9_999)
+w"""
+
+
+def test_a_node_10000_levels_deep_is_shown_selected_with_one_elided_run(page, lab):
+    show_widget(page, lab, "deep.ipynb", (DEEP,))
+    graph = page.locator(".glove-graph")
+    elided = graph.locator("g.node.glove-elided")
+    expect(elided).to_have_count(1, timeout=TIMEOUT)
+    expect(elided).to_contain_text("levels")
+    expect(graph.locator("g.node.glove-selected")).to_have_count(1)
+    assert graph.locator("g.node").count() <= 20
+    # The inspector's breadcrumb: the top and nearest ancestors, the rest one gap.
+    breadcrumb = page.locator(".glove-breadcrumb")
+    expect(breadcrumb.locator(".glove-crumb-gap")).to_contain_text("levels")
+    expect(breadcrumb.locator(".glove-crumb")).to_have_count(9)
+    page.screenshot(path=str(ARTIFACTS / "10-deep.png"))
+    # Clicking the elided run opens the levels below its start.
+    first = elided.locator("title").text_content() or ""
+    before = render_id(page)
+    elided.click()
+    wait_for_new_render(page, before)
+    expect(node(page, first + "[0]")).to_have_count(1)
+    expect(graph.locator("g.node.glove-selected")).to_have_count(1)
     assert page.errors == []
