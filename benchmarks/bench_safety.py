@@ -45,6 +45,18 @@ def _chain(depth: int) -> Any:
     return tree
 
 
+def _resnet_traverse_row() -> Row:
+    """traverse() on a ResNet-50-shaped torch model: the normal-tree cost (needs torch)."""
+    try:
+        import glove_lab.torch  # noqa: F401
+        from benchmarks._torch_models import resnet50_like
+    except ImportError:
+        return limit_row("traverse, ResNet-50-shaped model", "torch not installed", "—", None)
+    model = resnet50_like()
+    timing = timed(lambda: sum(1 for _ in gl.traverse(model)), repeat=5)
+    return limit_row("traverse, ResNet-50-shaped model", str(timing), "—", None)
+
+
 def _deep(depth: int) -> Any:
     tree: Any = 0
     for _ in range(depth):
@@ -81,6 +93,10 @@ def main() -> None:
         timing = timed(lambda: gl.diff(chain, gl.rebind(chain, {target: None})),  # noqa: B023
                        repeat=3)
         rows.append(limit_row(f"rebind + diff, a change {depth:,} deep", str(timing), "—", None))
+        timing = timed(lambda: sum(1 for _ in gl.traverse(chain)), repeat=3)  # noqa: B023
+        rows.append(limit_row(f"traverse, a chain {depth:,} deep", str(timing),
+                              "(not linear: full paths)", None))
+    rows.append(_resnet_traverse_row())
     print_table("Safety: linear cost and deep trees", rows, [
         environment(), TIMING_NOTE,
         f"explicit paths: gl.apply(list of {WIDTH:,} symbolic nodes, rule, at=[every index]) "
@@ -90,6 +106,8 @@ def main() -> None:
         "highlight: gl.to_svg(chain, highlight=[its deepest box]); the levels between the top "
         "and the node's neighbourhood are one '… N levels …' node (before: every level was "
         "drawn, each titled with its whole path: 1k 1.0 s, 4k ~18 s, 10k 441 s).",
+        "traverse: yields every node's whole KeyPath (a tuple), so a chain costs O(depth^2) "
+        "(10k: about 1.6 s); the widget, search, export and apply no longer make every path.",
     ])
 
 
