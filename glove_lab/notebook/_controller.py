@@ -15,6 +15,7 @@ from typing import Any, cast
 from glove_lab.drawing import draw, is_box, tag_color
 from glove_lab.errors import CheckError, GloveError, PathError, TypeMismatchError
 from glove_lab.notebook._expressions import ExpressionError, evaluate, shell_namespace
+from glove_lab.notebook._interrupt import OutOfTime, time_limit
 from glove_lab.notebook._preview import DrawnNodes, nothing_here, preview_of
 from glove_lab.notebook._protocol import (
     ApplyScope,
@@ -355,9 +356,17 @@ class Controller:
                     "text": why, "error": why}
         try:
             values = self._form_values(rule, params)
-            return self.session.preview(
-                rule, at=list(selection) if scope == "selection" else None,
-                params=values, strict=self.strict)
+            # A hover must not hold the kernel: a rule that takes longer is not previewed
+            # (applying it runs it in full, busy shown and interruptible).
+            with time_limit(PREVIEW_SECONDS):
+                return self.session.preview(
+                    rule, at=list(selection) if scope == "selection" else None,
+                    params=values, strict=self.strict)
+        except OutOfTime:
+            why = (f"no preview: the rule ran longer than {PREVIEW_SECONDS:g} s; apply it to "
+                   "see what it changes")
+            return {"rule": rule, "scope": scope, "count": 0, "nodes": [], "hidden": 0,
+                    "text": why, "error": why}
         except BaseException as exc:  # a rule's fault is a preview that says so
             # An interrupt too ("Interrupted, nothing changed"): kept as this preview's
             # outcome, so redrawing never runs the rule again nor lets the interrupt
@@ -660,9 +669,12 @@ class Controller:
         for form, rule in zip(forms, user + builtin, strict=True):
             form["error"] = self.rule_errors.get(form["name"], "")
             # A rule whose defaults would change nothing at a few selected nodes is shown
-            # disabled, with why. Rules that need values first, big selections and
+            # disabled, with why. Only rules marked `preview_on_select` (glove_lab's own)
+            # are dry-run here: a click never runs the user's rule code (it may be slow or
+            # have effects); theirs, rules that need values first, big selections and
             # "everywhere" are previewed when hovered (a dry run can cost a real step).
-            if (not 0 < len(self.selection) <= _PALETTE_PREVIEW_NODES
+            if (not rule.preview_on_select
+                    or not 0 < len(self.selection) <= _PALETTE_PREVIEW_NODES
                     or any(p.required for p in rule.params) or time.perf_counter() > deadline):
                 continue
             preview = self._preview(rule.name, {}, "selection")
@@ -739,6 +751,7 @@ def _inside(path: str, ancestor: str) -> bool:
 # cached per tree and selection), and for how many selected nodes at most; the rest are
 # previewed when hovered.
 _PALETTE_PREVIEW_SECONDS = 0.05
+PREVIEW_SECONDS = 2.0  # a rule's dry run for a preview stops after this long
 _PALETTE_PREVIEW_NODES = 8
 
 

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["interruptible", "remember_main_loop"]
+__all__ = ["OutOfTime", "interruptible", "remember_main_loop", "time_limit"]
 
 _main_loop: asyncio.AbstractEventLoop | None = None
 
@@ -111,3 +111,44 @@ def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
     """Raise `exception` in another thread at its next bytecode (None: cancel a pending one)."""
     ctypes.pythonapi.PyThreadState_SetAsyncExc(
         ctypes.c_ulong(thread_id), None if exception is None else ctypes.py_object(exception))
+
+
+class OutOfTime(KeyboardInterrupt):
+    """Raised in a block that ran past its `time_limit` (an interrupt by the clock).
+
+    A KeyboardInterrupt, so every layer lets it through as it does the user's
+    interrupt: nothing recorded, nothing changed.
+    """
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise OutOfTime in the block if it runs longer than `seconds` (at its next bytecode).
+
+    For work whose result may be dropped (a rule's dry run for a preview). A block
+    stuck in one long C call (a big matrix product) is stopped when that call returns.
+    """
+    worker = threading.get_ident()
+    lock = threading.Lock()
+    state = {"active": True, "fired": False}
+
+    def expire() -> None:
+        with lock:
+            if state["active"]:
+                state["fired"] = True
+                _raise_in(worker, OutOfTime)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        try:
+            with lock:
+                state["active"] = False
+                if state["fired"]:
+                    _raise_in(worker, None)  # the block is done: drop an expiry not raised yet
+        except OutOfTime:
+            pass  # delivered during this clean-up, after the block had finished
+        timer.cancel()

@@ -80,6 +80,10 @@ class Rule:
         # an adapter whose rules wrap another library's (glove_lab.pyglove) names itself.
         self.requires: tuple[str, ...] = ()
         self.hidden = hidden
+        # glove_lab's own rules are pure and cheap: the palette dry-runs them when a node
+        # is clicked (to grey out one that would change nothing there). Any other rule's
+        # code runs only when it is applied, or previewed on hover; set True to opt in.
+        self.preview_on_select: bool = self.module.startswith("glove_lab.")
 
     def form(self) -> RuleForm:
         """How a palette shows this rule: name, one-line doc and a field per parameter."""

@@ -88,6 +88,11 @@ def test_a_rule_that_would_change_nothing_here_is_shown_disabled_and_says_why(wi
 
     widget.select("blocks[0].act")
     forms = {form["name"]: form for form in widget.palette}
+    assert forms["nbtest.keep_act"]["disabled"] == ""  # a click never runs a user's rule
+    keep_act.preview_on_select = True  # as glove_lab's own rules are
+    widget.select("blocks[1].act")
+    widget.select("blocks[0].act")
+    forms = {form["name"]: form for form in widget.palette}
     assert forms["nbtest.keep_act"]["disabled"] == (
         "would change nothing here: the rule returns these nodes unchanged")
     assert forms["nbtest.swap_act"]["disabled"] == ""
@@ -97,12 +102,13 @@ def test_a_rule_that_would_change_nothing_here_is_shown_disabled_and_says_why(wi
     assert widget.preview_rule("nbtest.swap_act")["count"] == 1
 
 
-def test_every_rule_the_palette_offers_enabled_would_change_something(widget):
+def test_every_builtin_rule_the_palette_offers_enabled_would_change_something(widget):
     for path in ("blocks[0].conv", "blocks[1].act", "blocks[2]", "blocks"):
         widget.select(path)
         for form in widget.palette:
-            if form["disabled"] or any(p["required"] for p in form["params"]):
-                continue
+            if (form["disabled"] or any(p["required"] for p in form["params"])
+                    or not gl.patching.lookup(form["name"]).preview_on_select):
+                continue  # a user's rule is not run on a click: its hover preview says
             assert widget.preview_rule(form["name"])["count"] > 0, (path, form["name"])
 
 
@@ -147,3 +153,86 @@ def test_a_preview_never_runs_the_code_typed_in_an_expression_field(widget):
     assert preview["text"] == ("no preview: 'value' is Python code, run only when the rule is "
                                "applied")
     assert preview["error"] == preview["text"]  # Apply stays on (it runs the code then)
+
+
+def test_a_click_never_runs_a_users_rule_and_a_failing_rule_stays_applicable(widget):
+    ran = []
+
+    @gl.rule("nbtest.counted", on=gl.Match(type=Act))
+    def counted(node: Act) -> Act:
+        """Count the calls."""
+        ran.append(1)
+        return node
+
+    @gl.rule("nbtest.exits", on=gl.Match(type=Act))
+    def exits(node: Act) -> Act:
+        """Exit like argparse."""
+        raise SystemExit(2)
+
+    for path in ("blocks[0].act", "blocks[1].act", "blocks[2].act"):
+        widget.select(path)
+        assert "nbtest.counted" in [form["name"] for form in widget.palette]
+    assert ran == []
+    forms = {form["name"]: form for form in widget.palette}
+    assert forms["nbtest.exits"]["disabled"] == ""  # applying it says why
+    front_end_event(widget, event="apply", rule="nbtest.exits", params={}, scope="selection",
+                    strict=True)
+    assert "SystemExit(2)" in widget.error and widget.session.history == []
+
+
+def test_a_slow_rule_is_not_previewed_past_the_time_limit_and_still_applies(widget, monkeypatch):
+    import time
+
+    from glove_lab.notebook import _controller
+
+    monkeypatch.setattr(_controller, "PREVIEW_SECONDS", 0.2)
+    calls = []
+
+    @gl.rule("nbtest.slow", on=gl.Match(type=Act))
+    def slow(node: Act, seconds: float = 30.0) -> Act:
+        """Take a while."""
+        calls.append(1)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            time.sleep(0.01)
+        return Act("gelu")
+
+    widget.select("blocks[0].act")
+    started = time.monotonic()
+    preview: Any = widget.preview_rule("nbtest.slow")
+    assert time.monotonic() - started < 10  # stopped, not run for 30 s
+    assert preview["count"] == 0 and calls == [1]
+    assert preview["text"] == ("no preview: the rule ran longer than 0.2 s; apply it to see "
+                               "what it changes")
+    assert widget.error == "" and widget.session.history == []
+    forms = {form["name"]: form for form in widget.palette}
+    assert forms["nbtest.slow"]["disabled"] == ""
+    # Applying runs it in full (no limit), and nothing of the stopped dry run lingers.
+    front_end_event(widget, event="apply", rule="nbtest.slow", params={"seconds": "0.5"},
+                    scope="selection", strict=True)
+    assert widget.error == "" and len(widget.session.history) == 1
+    time.sleep(0.5)  # a late expiry would surface here as an OutOfTime
+    assert widget.session.tree.blocks[0].act.kind == "gelu"
+
+
+def test_a_time_limit_that_is_not_reached_leaves_nothing_pending():
+    import time
+
+    from glove_lab.notebook._interrupt import OutOfTime, time_limit
+
+    for _ in range(200):
+        with time_limit(0.001):
+            pass  # ends around the moment the timer fires: a pending expiry is dropped
+    time.sleep(0.05)
+    total = 0
+    for i in range(100_000):
+        total += i  # would be interrupted by a leftover OutOfTime
+    assert total == 4_999_950_000
+    try:
+        with time_limit(0.05):
+            while True:
+                time.sleep(0.001)
+    except OutOfTime:
+        pass
+    else:  # pragma: no cover - the loop only ends by the limit
+        raise AssertionError("the time limit never fired")
