@@ -136,9 +136,9 @@ def stop_server(process: subprocess.Popen, log: Any) -> None:
     log.close()
 
 
-@pytest.fixture
-def page(browser: Any, lab: Lab) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+def open_page(browser: Any, lab: Lab, width: int = 1500, height: int = 1000) -> Iterator[Any]:
+    """A page of its own (its errors in `page.errors`); closed, and the kernels shut, after."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
@@ -147,6 +147,11 @@ def page(browser: Any, lab: Lab) -> Iterator[Any]:
     finally:
         context.close()
         lab.shutdown_kernels()
+
+
+@pytest.fixture
+def page(browser: Any, lab: Lab) -> Iterator[Any]:
+    yield from open_page(browser, lab)
 
 
 ARTIFACTS.mkdir(exist_ok=True)

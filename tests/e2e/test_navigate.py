@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, open_page
 from tests.e2e.test_loop import (
     TIMEOUT,
     cells,
@@ -185,15 +185,7 @@ def test_a_lost_kernel_greys_the_view_out_and_says_so(page, lab):
 
 @pytest.fixture
 def small_page(browser: Any, lab: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    try:
-        yield page
-    finally:
-        context.close()
-        lab.shutdown_kernels()
+    yield from open_page(browser, lab, 1024, 768)
 
 
 def test_usable_at_1024_by_768(small_page, lab):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import expect
 
@@ -51,17 +53,8 @@ def test_a_rule_raising_system_exit_keeps_the_kernel_and_the_widget(page, lab):
     expect(page.locator(".glove-error")).to_contain_text("nothing changed")
     expect(page.locator(".glove-history li")).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / "10-system-exit.png"))
-    # the kernel is alive and keeps its variables
-    run_cell(page, 2)
-    expect(cells(page).nth(2).locator(".jp-OutputArea")).to_contain_text("ALIVE 42 0",
-                                                                         timeout=TIMEOUT)
-    # and the widget still applies the next rule
-    node(page, "blocks[0].conv").click()
-    page.locator(".glove-rule[data-rule='glove.rebind']").click()
-    page.locator(".glove-form input[name=values]").fill("{'kernel': 5}")
-    page.locator(".glove-apply-selection").click()
-    expect(page.locator(".glove-history li")).to_have_count(1, timeout=TIMEOUT)
-    assert page.errors == []
+    # the kernel is alive and keeps its variables, and the widget applies the next rule
+    assert_kernel_and_widget_live(page, "ALIVE 42 0")
 
 
 SLOW = """\
@@ -115,16 +108,7 @@ def test_a_long_rule_shows_busy_and_the_kernel_interrupt_says_nothing_changed(pa
     expect(page.locator(".glove-busy")).to_be_hidden()
     expect(page.locator(".glove-history li")).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / "10-interrupted.png"))
-    run_cell(page, 2)
-    expect(cells(page).nth(2).locator(".jp-OutputArea")).to_contain_text("SAME True 0",
-                                                                         timeout=TIMEOUT)
-    # The widget keeps working: the next rule applies.
-    node(page, "blocks[0].conv").click()
-    page.locator(".glove-rule[data-rule='glove.rebind']").click()
-    page.locator(".glove-form input[name=values]").fill("{'kernel': 5}")
-    page.locator(".glove-apply-selection").click()
-    expect(page.locator(".glove-history li")).to_have_count(1, timeout=TIMEOUT)
-    assert page.errors == []
+    assert_kernel_and_widget_live(page, "SAME True 0")
 
 
 DEEP = """\
@@ -158,4 +142,17 @@ def test_a_node_10000_levels_deep_is_shown_selected_with_one_elided_run(page, la
     wait_for_new_render(page, before)
     expect(node(page, first + "[0]")).to_have_count(1)
     expect(graph.locator("g.node.glove-selected")).to_have_count(1)
+    assert page.errors == []
+
+
+def assert_kernel_and_widget_live(page: Any, printed: str) -> None:
+    """Cell 2 prints `printed` (the kernel kept its variables), and the next rule applies."""
+    run_cell(page, 2)
+    expect(cells(page).nth(2).locator(".jp-OutputArea")).to_contain_text(printed,
+                                                                         timeout=TIMEOUT)
+    node(page, "blocks[0].conv").click()
+    page.locator(".glove-rule[data-rule='glove.rebind']").click()
+    page.locator(".glove-form input[name=values]").fill("{'kernel': 5}")
+    page.locator(".glove-apply-selection").click()
+    expect(page.locator(".glove-history li")).to_have_count(1, timeout=TIMEOUT)
     assert page.errors == []
