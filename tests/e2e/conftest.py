@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,9 +54,22 @@ class Lab:
 
     def shutdown_kernels(self) -> None:
         for kernel in self.api("/api/kernels"):
-            self.api(f"/api/kernels/{kernel['id']}", method="DELETE")
+            self._delete(f"/api/kernels/{kernel['id']}")
         for session in self.api("/api/sessions"):
-            self.api(f"/api/sessions/{session['id']}", method="DELETE")
+            self._delete(f"/api/sessions/{session['id']}")
+
+    def _delete(self, path: str) -> None:
+        """DELETE, waiting out a kernel still restarting (the server answers 500 meanwhile)."""
+        for attempt in range(20):
+            try:
+                self.api(path, method="DELETE")
+                return
+            except urllib.error.HTTPError as error:
+                if error.code == 404:
+                    return  # gone already (its session went with it)
+                if error.code != 500 or attempt == 19:
+                    raise
+                time.sleep(0.5)
 
 
 @pytest.fixture(scope="session")
