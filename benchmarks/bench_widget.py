@@ -342,39 +342,51 @@ def breakdown(samples: list[dict[str, Any]],
 
 
 def python_breakdown() -> list[tuple[str, float]]:
-    """The kernel's drawing split further, in this process: graph model, DOT text, dot, post."""
+    """The kernel's drawing split further, in this process: graph model, DOT text, dot,
+    putting reused boxes back, post-processing; and the whole drawing with no reuse."""
     import torch
     from torch import nn
 
     import glove_lab as gl
     import glove_lab.torch  # the torch adapter
     from benchmarks._torch_models import resnet50_like
-    from glove_lab.drawing._dot import to_digraph
+    from glove_lab.drawing._boxes import BOXES
+    from glove_lab.drawing._dot import dot_source
     from glove_lab.drawing._dot_process import svg_from_running_dot
     from glove_lab.drawing._graph import build_graph
-    from glove_lab.drawing._render import _slim
+    from glove_lab.drawing._render import _slim, draw
 
     torch.manual_seed(0)
     model = resnet50_like().eval()
     norm = str(list(gl.query(model, type=nn.BatchNorm2d))[1])
     after = gl.apply(model, "torch.bn_to_gn", at=[norm], groups=8)
     times: dict[str, list[float]] = {}
+    labels = ("diff + graph model", "DOT text (known boxes as empty boxes of their size)",
+              "dot -Tsvg (long-lived process)", "reused boxes put back (drawing/_boxes.py)",
+              "post-processing (_slim)")
     for _ in range(12):
+        draw(model, highlight=[norm])  # the drawing before the step: its boxes are known
         marks = [time.perf_counter()]
         changes = gl.diff(model, after)
         graph_model = build_graph(after, highlight=[norm], changes=changes, budget=150)
         marks.append(time.perf_counter())
-        digraph = to_digraph(graph_model)
-        source = digraph.source
+        source = dot_source(graph_model, BOXES.size_of)
         marks.append(time.perf_counter())
-        raw = svg_from_running_dot(source) or digraph.pipe(format="svg", encoding="utf-8",
-                                                           quiet=True)
+        raw = svg_from_running_dot(source.text)
+        assert raw is not None
         marks.append(time.perf_counter())
-        _slim(raw)
+        settled = BOXES._settle(raw, source)
+        assert settled is not None
         marks.append(time.perf_counter())
-        for label, a, b in zip(("diff + graph model", "DOT text", "dot -Tsvg (long-lived process)",
-                                "post-processing (_slim)"), marks, marks[1:], strict=False):
+        _slim(settled)
+        marks.append(time.perf_counter())
+        for label, a, b in zip(labels, marks, marks[1:], strict=False):
             times.setdefault(label, []).append((b - a) * 1000)
+        BOXES.clear()
+        start = time.perf_counter()
+        draw(after, highlight=[norm], diff_from=model)
+        times.setdefault("whole drawing, no box known (first drawing)", []).append(
+            (time.perf_counter() - start) * 1000)
     return [(label, statistics.median(v)) for label, v in times.items()]
 
 

@@ -10,7 +10,9 @@ which would read `<...>` names as HTML and split names at `:` into ports.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from glove_lab.drawing import _style as style
@@ -21,7 +23,7 @@ from glove_lab.tree import shorten
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["to_digraph", "html_text", "choose_rankdir"]
+__all__ = ["DotSource", "to_digraph", "dot_source", "html_text", "choose_rankdir"]
 
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
                        "]": "&#93;",  # a cell holding only "]" is a syntax error in dot 2.43
@@ -62,26 +64,63 @@ def to_digraph(model: GraphModel) -> graphviz.Digraph:
     import graphviz
 
     graph = graphviz.Digraph(name="glove")
-    body = graph.body
-    body.append(_statement("graph", {
+    graph.body.extend(dot_source(model).lines)
+    return graph
+
+
+@dataclasses.dataclass
+class DotSource:
+    """The DOT text that draws a graph model, and what each node's box is.
+
+    `keys` maps each node's SVG id to its box key: everything that decides what
+    dot draws inside the box (label, colours, style), not where. `fixed` holds
+    the ids of nodes written as an empty box of a known size (see `dot_source`).
+    """
+
+    lines: list[str]
+    keys: dict[str, str]
+    fixed: set[str]
+
+    @property
+    def text(self) -> str:
+        """The whole DOT document, as `graphviz.Digraph(name="glove").source` writes it."""
+        return "digraph glove {\n" + "".join(self.lines) + "}\n"
+
+
+def dot_source(model: GraphModel,
+               size_of: Callable[[str], tuple[int, int] | None] | None = None) -> DotSource:
+    """The DOT statements that draw `model`.
+
+    `size_of(key)` gives a box's size in hundredths of a point when its drawing
+    is already known (glove_lab.drawing._boxes); that node is then written as
+    an empty box of exactly that size, which dot lays out like the full one
+    without measuring its text.
+    """
+    lines = [_statement("graph", {
         "rankdir": choose_rankdir(model), "ordering": "out", "nodesep": "0.18",
         "ranksep": "0.3", "fontname": style.FONT, "fontsize": "10", "bgcolor": "white",
         "pad": "0.12", "labelloc": "b", "labeljust": "l", "fontcolor": style.TEXT,
-    }))
-    body.append(_statement("node", {
-        "shape": "box", "style": "rounded,filled", "fontname": style.FONT, "fontsize": "10",
-        "fontcolor": style.TEXT, "color": style.BORDER, "fillcolor": "white",
-        "margin": "0.08,0.04", "penwidth": "1",
-    }))
-    body.append(_statement("edge", {
+    }), _statement("node", _NODE_DEFAULTS), _statement("edge", {
         "fontname": style.FONT, "fontsize": "9", "fontcolor": style.MUTED, "color": style.EDGE,
         "arrowsize": "0.6", "penwidth": "1",
-    }))
+    })]
     legend = _legend(model)
     if legend:
-        body.append(f"\tlabel=<{legend}>\n")
+        lines.append(f"\tlabel=<{legend}>\n")
+    keys: dict[str, str] = {}
+    fixed: set[str] = set()
     for node in model.nodes:
-        body.append(_node_statement(node))
+        node_id, head, body, label = _node_parts(node)
+        key = f"{body} label=<{label}>"
+        keys[node_id] = key
+        size = size_of(key) if size_of is not None else None
+        if size is None:
+            lines.append(f"\t{dot_name(node.path)} [{head} {key}]\n")
+        else:
+            fixed.add(node_id)
+            width, height = size
+            lines.append(f'\t{dot_name(node.path)} [{head} {body} label="" fixedsize="true" '
+                         f'width="{width / 7200!r}" height="{height / 7200!r}"]\n')
     for edge in model.edges:
         attributes = {"id": edge_id(edge.head), "class": "glove-edge"}
         if edge.state == "removed":
@@ -89,15 +128,23 @@ def to_digraph(model: GraphModel) -> graphviz.Digraph:
                               fontcolor=style.STATE_BORDER["removed"])
             attributes["class"] = "glove-edge glove-removed"
         label = f" label=<{html_text(edge.label)}>" if edge.label else ""
-        body.append(f"\t{dot_name(edge.tail)} -> {dot_name(edge.head)} "
-                    f"[{_attributes(attributes)}{label}]\n")
-    return graph
+        lines.append(f"\t{dot_name(edge.tail)} -> {dot_name(edge.head)} "
+                     f"[{_attributes(attributes)}{label}]\n")
+    return DotSource(lines, keys, fixed)
+
+
+_NODE_DEFAULTS = {
+    "shape": "box", "style": "rounded,filled", "fontname": style.FONT, "fontsize": "10",
+    "fontcolor": style.TEXT, "color": style.BORDER, "fillcolor": "white",
+    "margin": "0.08,0.04", "penwidth": "1",
+}
 
 
 # -- nodes -------------------------------------------------------------------------
 
 
-def _node_statement(node: GraphNode) -> str:
+def _node_parts(node: GraphNode) -> tuple[str, str, str, str]:
+    """A node's SVG id, its `id`/`class` attributes, its other attributes, and its label."""
     classes = []
     tag_color = style.tag_color(node.tags[0]) if node.tags else None
     fill = style.tint(tag_color) if tag_color else "white"
@@ -123,11 +170,12 @@ def _node_statement(node: GraphNode) -> str:
         classes.append("glove-selected")
         border = style.BRAND
         penwidth = "3"
-    attributes = {"id": svg_id(node.path), "fillcolor": fill, "color": border,
-                  "penwidth": penwidth, "style": node_style}
+    node_id = svg_id(node.path)
+    head = {"id": node_id}
     if classes:
-        attributes["class"] = " ".join(classes)
-    return f"\t{dot_name(node.path)} [{_attributes(attributes)} label=<{_label(node)}>]\n"
+        head["class"] = " ".join(classes)
+    body = {"fillcolor": fill, "color": border, "penwidth": penwidth, "style": node_style}
+    return node_id, _attributes(head), _attributes(body), _label(node)
 
 
 def _label(node: GraphNode) -> str:

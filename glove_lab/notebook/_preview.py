@@ -21,7 +21,7 @@ from glove_lab.tree import KeyPath, children_of, get
 __all__ = ["DrawnNodes", "nothing_here", "preview_of"]
 
 # A graphviz node group: `<g id="..." class="node ...">` then its `<title>`.
-_NODE = re.compile(r'<g id="[^"]*" class="(node[^"]*)">\s*<title>([^<]*)</title>')
+_NODE = re.compile(r'<g id="[^"]*" class="(node[^"]*)"[^>]*>\s*<title>([^<]*)</title>')
 
 
 class DrawnNodes:

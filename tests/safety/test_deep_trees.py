@@ -109,7 +109,7 @@ def test_the_fingerprint_of_a_tree_that_contains_itself_is_a_glove_error():
 
 # -- drawing and highlighting deep nodes (highlight cost linear in depth) ------------
 
-_NODE = re.compile(r'<g id="[^"]*" class="node([^"]*)">\s*<title>([^<]*)</title>')
+_NODE = re.compile(r'<g id="[^"]*" class="node([^"]*)"[^>]*>\s*<title>([^<]*)</title>')
 
 
 def drawn(svg: str) -> list[tuple[str, str]]:
