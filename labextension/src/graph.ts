@@ -4,6 +4,7 @@
  */
 
 import { button, focusQuietly, h, timed } from './dom';
+import { morphSvg, rememberCorners } from './morph';
 import { DrawnTree, Move } from './navigate';
 import { adoptSanitized, nodeTitle, parseSvgDocument, pathFromTitle } from './svg';
 
@@ -29,8 +30,20 @@ const MIN_FIT = 0.35;
 /** Revealing a node zooms in to at least this (a node at 4% cannot be read). */
 const MIN_REVEAL = 0.6;
 
-/** The natural size of a graphviz SVG in CSS pixels (its width/height are in pt). */
+/**
+ * The natural size of a graphviz SVG in CSS pixels: its viewBox in pt (its
+ * width/height attributes are the same, rounded to whole points).
+ *
+ * From the viewBox, so the scale from SVG units to pixels is exactly 4/3 x
+ * zoom for every drawing: were it to change by a rounding, the browser would
+ * lay out every text of the graph again (a new scale factor), not only what
+ * changed.
+ */
 export function naturalSize(svg: Element): { width: number; height: number } | null {
+  const box = (svg.getAttribute('viewBox') ?? '').trim().split(/[\s,]+/).map(Number);
+  if (box.length === 4 && box.every(Number.isFinite) && box[2] > 0 && box[3] > 0) {
+    return { width: (box[2] * 4) / 3, height: (box[3] * 4) / 3 };
+  }
   const px = (value: string | null): number => {
     const m = /^\s*([\d.]+)\s*(pt|px)?\s*$/.exec(value ?? '');
     return m ? parseFloat(m[1]) * (m[2] === 'pt' ? 4 / 3 : 1) : NaN;
@@ -123,17 +136,21 @@ export class GraphView {
 
   /** Show `text` (SVG from the server), replacing the current graph. */
   render(text: string): void {
-    if (this._svg) {
-      this._svg.remove();
-      this._svg = null;
-    }
+    const shown = this._svg;
+    this._svg = null;
     this._nodes = new Map();
     this._tree = new DrawnTree([]);
+    const parsed = text.trim() ? timed('parse', () => parseSvgDocument(text)) : null;
+    const fresh = parsed && timed('sanitize', () => adoptSanitized(parsed, document));
+    // Boxes that did not change are moved, not built again (see morph.ts).
+    const morphed = shown !== null && fresh !== null && timed('morph', () => morphSvg(shown, fresh)) >= 0;
+    if (shown !== null && !morphed) {
+      shown.remove();
+    }
     if (!text.trim()) {
       this._showMessage('No graph yet.');
     } else {
-      const parsed = timed('parse', () => parseSvgDocument(text));
-      const svg = parsed && timed('sanitize', () => adoptSanitized(parsed, document));
+      const svg = morphed ? shown : fresh;
       if (!svg) {
         this._showMessage('The graph could not be displayed (invalid SVG).');
       } else {
@@ -157,7 +174,10 @@ export class GraphView {
         }
         this._svg = svg;
         this._tree = new DrawnTree(Array.from(this._nodes.keys()));
-        timed('insert', () => this.el.appendChild(svg));
+        if (!morphed) {
+          timed('insert', () => this.el.appendChild(svg));
+          rememberCorners(svg);
+        }
         timed('zoom', () => this._applyZoom(true));
         if (this._revealRoot) {
           // A new depth / expand all / collapse all: start again from the root.

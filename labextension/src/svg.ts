@@ -84,7 +84,10 @@ export const ALLOWED_ATTRIBUTES: ReadonlySet<string> = new Set([
   'xlink:title',
   'xml:space',
   'href',
-  'xlink:href'
+  'xlink:href',
+  // The kernel's box key and corner for each node group (inert data; see morph.ts).
+  'data-glove-key',
+  'data-glove-at'
 ]);
 
 /** True for a link that stays in the page or goes to a web page. */

@@ -22,6 +22,9 @@ import { SearchView } from './search';
 import { staticSvg } from './svg';
 import { IGloveHost, IViewState, FrontEndMessage } from './types';
 
+/** A step shows the busy spinner (and greys the graph) only once it has run this long. */
+export const BUSY_SHOWN_AFTER_MS = 250;
+
 /**
  * The view. Construct it with a host and an element to fill; call `dispose`
  * when the element goes away.
@@ -376,9 +379,26 @@ export class GloveUI {
 
   private _renderBusy(): void {
     const busy = this._host.get('busy') === true;
+    this.root.setAttribute('aria-busy', String(busy));
+    // Shown only for work that lasts: greying the graph repaints all of it, twice,
+    // which for a quick step cost more than the step (and the kernel's CPU).
+    if (this._busyTimer !== null) {
+      window.clearTimeout(this._busyTimer);
+      this._busyTimer = null;
+    }
+    if (busy) {
+      this._busyTimer = window.setTimeout(() => {
+        this._busyTimer = null;
+        this._showBusy(true);
+      }, BUSY_SHOWN_AFTER_MS);
+    } else {
+      this._showBusy(false);
+    }
+  }
+
+  private _showBusy(busy: boolean): void {
     this._busy.hidden = !busy;
     this.root.classList.toggle('glove-is-busy', busy);
-    this.root.setAttribute('aria-busy', String(busy));
   }
 
   private _renderError(): void {
@@ -563,6 +583,7 @@ export class GloveUI {
 
   private _title!: HTMLSpanElement;
   private _busy!: HTMLSpanElement;
+  private _busyTimer: number | null = null;
   private _status!: HTMLDivElement;
   private _undoButton!: HTMLButtonElement;
   private _redoButton!: HTMLButtonElement;
