@@ -240,32 +240,23 @@ class GloveWidget(SessionView, widgets.DOMWidget):
         svg = self.controller.svg()  # first: a drawing failure sets the error line
         return cast("ViewState", {"svg": svg, **self._state_but_svg()})
 
-    def _state_but_svg(self, dry_runs: bool = True) -> dict[str, Any]:
-        """Every synced field but the graph; without `dry_runs`, also without the two
-        that may run rules (the palette's preview-on-select and the rule preview)."""
+    def _state_but_svg(self) -> dict[str, Any]:
         c = self.controller
-        state = {"selection": list(c.selection), "inspector": c.inspector(),
-                 "history": c.history(),
-                 "can_undo": c.session.can_undo, "can_redo": c.session.can_redo,
-                 "error": c.error,
-                 "status": c.status_text(),
-                 "title": f"glove_lab · {c.session.name}"
-                 + (" (detached)" if c.detached else ""),
-                 "busy": self.busy, "matches": list(c.matches), "depth": c.depth,
-                 "all_expanded": c.all_expanded, "graph_note": c.graph_note,
-                 "strict": c.strict}
-        if dry_runs:
-            state.update(palette=c.palette(), preview=c.current_preview())
-        return state
+        return {"selection": list(c.selection), "inspector": c.inspector(),
+                "palette": c.palette(), "history": c.history(),
+                "can_undo": c.session.can_undo, "can_redo": c.session.can_redo,
+                "error": c.error,
+                "status": c.status_text(),
+                "title": f"glove_lab · {c.session.name}" + (" (detached)" if c.detached else ""),
+                "busy": self.busy, "matches": list(c.matches), "depth": c.depth,
+                "all_expanded": c.all_expanded, "graph_note": c.graph_note,
+                "preview": c.current_preview(), "strict": c.strict}
 
     def _redraw(self) -> None:
         if not self.controller.svg_is_current():
-            # Drawing takes graphviz tens of milliseconds and the palette's dry runs
-            # about ten more: the inspector and history go out first, so a click is
-            # answered while the graph is drawn; then the graph, so a step is seen
-            # while the palette is worked out; then the rest.
-            self._push(self._state_but_svg(dry_runs=False))
-            self._push({"svg": self.controller.svg()})
+            # Drawing takes graphviz tens of milliseconds: the inspector, palette and
+            # history go out first, so a click is answered while the graph is drawn.
+            self._push(self._state_but_svg())
         self._push(cast("dict[str, Any]", self.view_state()))  # unchanged fields are not resent
 
     def _push(self, state: dict[str, Any]) -> None:
