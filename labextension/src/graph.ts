@@ -4,7 +4,7 @@
  */
 
 import { button, focusQuietly, h, timed } from './dom';
-import { morphSvg, rememberCorners } from './morph';
+import { keptKeys, morphSvg, rememberCorners, stubKept } from './morph';
 import { DrawnTree, Move } from './navigate';
 import { adoptSanitized, nodeTitle, parseSvgDocument, pathFromTitle } from './svg';
 
@@ -140,10 +140,23 @@ export class GraphView {
     this._svg = null;
     this._nodes = new Map();
     this._tree = new DrawnTree([]);
-    const parsed = text.trim() ? timed('parse', () => parseSvgDocument(text)) : null;
-    const fresh = parsed && timed('sanitize', () => adoptSanitized(parsed, document));
-    // Boxes that did not change are moved, not built again (see morph.ts).
-    const morphed = shown !== null && fresh !== null && timed('morph', () => morphSvg(shown, fresh)) >= 0;
+    let morphed = false;
+    let fresh: SVGSVGElement | null = null;
+    if (shown !== null && text.trim()) {
+      // Parse only what is new: the groups this view already shows are stubs (morph.ts).
+      const skeleton = timed('stub', () => stubKept(text, keptKeys(shown)));
+      if (skeleton.stubs > 0) {
+        const parsed = timed('parse', () => parseSvgDocument(skeleton.text));
+        const partial = parsed && timed('sanitize', () => adoptSanitized(parsed, document));
+        morphed = partial !== null && timed('morph', () => morphSvg(shown, partial)) >= 0;
+      }
+    }
+    if (!morphed && text.trim()) {
+      const parsed = timed('parse', () => parseSvgDocument(text));
+      fresh = parsed && timed('sanitize', () => adoptSanitized(parsed, document));
+      // Boxes that did not change are moved, not built again (see morph.ts).
+      morphed = shown !== null && fresh !== null && timed('morph', () => morphSvg(shown, fresh!)) >= 0;
+    }
     if (shown !== null && !morphed) {
       shown.remove();
     }

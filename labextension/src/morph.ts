@@ -7,6 +7,11 @@
  * drawn at). After a step nearly every box is unchanged, so the browser lays
  * out the text of a handful of boxes instead of all of them: most of the time
  * between the kernel's answer and the painted frame went to that.
+ *
+ * Nor does it parse them again: `stubKept` empties, in the kernel's SVG text,
+ * each group the view can keep (a "stub", marked `data-glove-stub`), so only
+ * what is new is parsed and sanitized; `morphSvg` then puts a kept group in
+ * each stub's place.
  */
 
 /** Where each kept group's content was drawn (its `data-glove-at` when first shown). */
@@ -32,6 +37,8 @@ function title(g: Element): Element | null {
   return first !== null && first.localName === 'title' ? first : null;
 }
 
+const STUB = 'data-glove-stub';
+
 /** Copy `from`'s attributes onto `to` (and drop `to`'s others), except `transform`. */
 function copyAttributes(from: Element, to: Element): void {
   for (const attr of Array.from(to.attributes)) {
@@ -40,10 +47,47 @@ function copyAttributes(from: Element, to: Element): void {
     }
   }
   for (const attr of Array.from(from.attributes)) {
-    if (to.getAttribute(attr.name) !== attr.value) {
+    if (attr.name !== STUB && to.getAttribute(attr.name) !== attr.value) {
       to.setAttribute(attr.name, attr.value);
     }
   }
+}
+
+/** The keys of the groups of `shown` that a new drawing can keep, and how many of each. */
+export function keptKeys(shown: Element): Map<string, number> {
+  const keys = new Map<string, number>();
+  const graph = graphGroup(shown);
+  for (const g of graph === null ? [] : Array.from(graph.children)) {
+    const key = g.getAttribute('data-glove-key');
+    if (key !== null && drawnAt.has(g)) {
+      keys.set(key, (keys.get(key) ?? 0) + 1);
+    }
+  }
+  return keys;
+}
+
+// A keyed group as the kernel writes it (drawing/_boxes.py): its content holds no group.
+const KEYED_GROUP =
+  /(<g id="[^"]*" class="(?:node|edge)[^"]*" data-glove-key="([0-9a-f]{16})" )(data-glove-at="[^"]*">\n<title>[^<]*<\/title>\n)[\s\S]*?(<\/g>\n)/g;
+
+/**
+ * `text` (the kernel's SVG) with the content of each group whose key `keys`
+ * still has (counted down) removed and the group marked as a stub; and how
+ * many stubs there are.
+ */
+export function stubKept(text: string, keys: Map<string, number>): { text: string; stubs: number } {
+  const left = new Map(keys);
+  let stubs = 0;
+  const stubbed = text.replace(KEYED_GROUP, (whole, head: string, key: string, at: string, end: string) => {
+    const count = left.get(key) ?? 0;
+    if (count <= 0) {
+      return whole;
+    }
+    left.set(key, count - 1);
+    stubs += 1;
+    return `${head}${STUB}="1" ${at}${end}`;
+  });
+  return { text: stubbed, stubs };
 }
 
 /** Remember where `svg`'s node groups are drawn (call on a graph shown whole). */
@@ -59,9 +103,11 @@ export function rememberCorners(svg: Element): void {
 /**
  * Make `shown` (in the page) show `fresh` (parsed and sanitized, not in the
  * page): groups of `shown` whose key `fresh` has again are kept and moved by
- * a `transform`; everything else comes from `fresh`. Returns how many groups
- * were kept, or -1 when the two are not graphviz drawings of one shape (one
- * `<g>` under the `<svg>`): then nothing is changed.
+ * a `transform`; everything else comes from `fresh`. When `fresh` has stubs
+ * (see `stubKept`), each stub takes a kept group and nothing else does.
+ * Returns how many groups were kept, or -1 when the two are not graphviz
+ * drawings of one shape (one `<g>` under the `<svg>`) or a stub finds no
+ * group to keep: then nothing is changed.
  */
 export function morphSvg(shown: SVGSVGElement, fresh: SVGSVGElement): number {
   const oldGraph = graphGroup(shown);
@@ -95,9 +141,15 @@ export function morphSvg(shown: SVGSVGElement, fresh: SVGSVGElement): number {
   // Pair each new child with a kept old group, or with itself.
   const plan: Array<[Element, Element | null]> = [];
   const kept = new Set<Element>();
-  for (const child of Array.from(newGraph.children)) {
+  const children = Array.from(newGraph.children);
+  const stubbed = children.some(child => child.hasAttribute(STUB));
+  for (const child of children) {
     const at = child.localName === 'g' ? corner(child) : null;
-    const old = at === null ? null : take(child);
+    const stub = child.hasAttribute(STUB);
+    const old = at === null || (stubbed && !stub) ? null : take(child);
+    if (stub && old === null) {
+      return -1; // nothing has been changed yet
+    }
     if (old !== null) {
       kept.add(old);
     }

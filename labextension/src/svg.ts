@@ -87,7 +87,8 @@ export const ALLOWED_ATTRIBUTES: ReadonlySet<string> = new Set([
   'xlink:href',
   // The kernel's box key and corner for each node group (inert data; see morph.ts).
   'data-glove-key',
-  'data-glove-at'
+  'data-glove-at',
+  'data-glove-stub'
 ]);
 
 /** True for a link that stays in the page or goes to a web page. */

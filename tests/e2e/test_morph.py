@@ -32,6 +32,8 @@ KEPT = """() => {
   return { total: all.length, kept: kept.length,
            moved: kept.filter(g => g.hasAttribute('transform')).length,
            new: all.filter(g => g.__gloveMark === undefined).map(title),
+           stubsLeft: document.querySelectorAll('.glove-graph [data-glove-stub]').length,
+           partialParses: performance.getEntriesByName('glove:stub').length,
            edges: document.querySelectorAll('.glove-graph g.edge').length,
            keptEdges: Array.from(document.querySelectorAll('.glove-graph g.edge'))
              .filter(g => g.__gloveMark !== undefined).length };
@@ -102,6 +104,8 @@ def test_unchanged_boxes_are_moved_and_the_picture_is_the_kernels(page, lab):
     kept = page.evaluate(KEPT)
     assert kept["total"] == total
     assert "layer1[0].bn2" in kept["new"] and kept["kept"] >= total - 3
+    # Only the new groups were parsed: the kept ones went as empty stubs, none left over.
+    assert kept["partialParses"] >= 1 and kept["stubsLeft"] == 0
     same_picture(page, lab)
 
     # Apply BN -> GN to it: the box and its neighbours below move; only it is new.
@@ -124,5 +128,5 @@ def test_unchanged_boxes_are_moved_and_the_picture_is_the_kernels(page, lab):
     wait_for_new_render(page, before)
     expect(node(page, "layer1[0].bn2")).to_contain_text("BatchNorm2d", timeout=TIMEOUT)
     kept = page.evaluate(KEPT)
-    assert kept["new"] == ["layer1[0].bn2"]
+    assert kept["new"] == ["layer1[0].bn2"] and kept["stubsLeft"] == 0
     same_picture(page, lab)
