@@ -217,7 +217,10 @@ def _row(row: Row) -> str:
     key_color = style.TEXT if row.hyper else style.MUTED
     key = html_text(row.key)
     value = html_text(row.value)
-    key_cell = f'<FONT COLOR="{key_color}">{"<B>" + key + "</B>" if row.hyper else key}</FONT>'
+    # A no-break space after a bold key: browsers draw bold text a little wider than
+    # dot measures it, and "= 64" then touched a long key.
+    key_cell = (f'<FONT COLOR="{key_color}">'
+                f'{"<B>" + key + "</B>&#160;" if row.hyper else key}</FONT>')
     value_cell = f"= {value}"
     background = ""
     if row.mark == "removed":

@@ -83,6 +83,33 @@ SAME_PICTURE = """(text) => {
 }"""
 
 
+# In every box, each "= value" starts at least 3 px right of the key on its line (a bold
+# key used to end 1.4 px before it: the browser draws bold text a little wider than dot
+# measures it). A value sits 1 pt lower than its key.
+TOUCHING = """() => {
+  const touching = [];
+  for (const g of document.querySelectorAll('.glove-graph g.node')) {
+    const texts = Array.from(g.querySelectorAll('text'));
+    for (const value of texts.filter(t => t.textContent.startsWith('= '))) {
+      const y = value.getAttribute('y');
+      const v = value.getBoundingClientRect();
+      const keys = texts.filter(t => t !== value && t.textContent.trim() &&
+                                     Math.abs(Number(t.getAttribute('y')) - Number(y)) <= 2 &&
+                                     t.getBoundingClientRect().left < v.left);
+      if (keys.length === 0) {
+        touching.push([g.querySelector('title').textContent, 'no key', value.textContent]);
+      }
+      for (const key of keys) {
+        if (key.getBoundingClientRect().right > v.left - 3) {
+          touching.push([g.querySelector('title').textContent, key.textContent, value.textContent]);
+        }
+      }
+    }
+  }
+  return touching;
+}"""
+
+
 def same_picture(page, lab) -> None:
     run_cell(page, 1)
     text = (lab.root / "shown.svg").read_text()
@@ -95,6 +122,7 @@ def test_unchanged_boxes_are_moved_and_the_picture_is_the_kernels(page, lab):
     show_widget(page, lab, "morph.ipynb", SOURCES)
     total = page.locator(".glove-graph g.node").count()
     assert total > 90
+    assert page.evaluate(TOUCHING) == []
 
     # A click: the clicked box is drawn again (selected), the others are kept.
     page.evaluate(MARK)
