@@ -36,6 +36,7 @@ TAG_LIMIT = 24
 MAX_LEGEND_TAGS = 24
 TIMES = "\N{MULTIPLICATION SIGN}"
 NOTE_LIMIT = 60  # characters of a node's note before "…"
+KEY_SLACK = 3  # bold keys this many characters shorter than the longest key get a space too
 
 
 def html_text(text: str) -> str:
@@ -199,8 +200,10 @@ def _label(node: GraphNode) -> str:
         rows.append(_wide(_small(html_text(shorten(node.note, NOTE_LIMIT)))))
     if node.tags:
         rows.append(_wide(_tags(node.tags)))
+    # The longest keys set the key column's width (within a few characters).
+    widest = max((len(row.key) for row in node.rows), default=0) - KEY_SLACK
     for row in node.rows:
-        rows.append(_row(row))
+        rows.append(_row(row, pad=row.hyper and len(row.key) >= widest))
     if node.more_rows:
         rows.append(_wide(_small(f"<I>+{node.more_rows} more</I>")))
     if node.role == "folded":
@@ -213,14 +216,18 @@ def _label(node: GraphNode) -> str:
     return _table(rows)
 
 
-def _row(row: Row) -> str:
+def _row(row: Row, pad: bool = False) -> str:
+    """One key = value row; `pad`: a no-break space after the (bold) key.
+
+    Browsers draw bold text a little wider than dot measures it, so a bold key as
+    long as the key column left its "= value" touching it (1.4 px apart); the
+    space is its own text run, given only to the keys that set the column's width.
+    """
     key_color = style.TEXT if row.hyper else style.MUTED
     key = html_text(row.key)
     value = html_text(row.value)
-    # A no-break space after a bold key: browsers draw bold text a little wider than
-    # dot measures it, and "= 64" then touched a long key.
-    key_cell = (f'<FONT COLOR="{key_color}">'
-                f'{"<B>" + key + "</B>&#160;" if row.hyper else key}</FONT>')
+    bold = f"<B>{key}</B>{'&#160;' if pad else ''}"
+    key_cell = f'<FONT COLOR="{key_color}">{bold if row.hyper else key}</FONT>'
     value_cell = f"= {value}"
     background = ""
     if row.mark == "removed":
