@@ -353,22 +353,21 @@ def python_breakdown() -> list[tuple[str, float]]:
     from glove_lab.drawing._boxes import BOXES
     from glove_lab.drawing._dot import dot_source
     from glove_lab.drawing._dot_process import svg_from_running_dot
-    from glove_lab.drawing._graph import build_graph
-    from glove_lab.drawing._render import _slim, draw
+    from glove_lab.drawing._render import _model, _slim, draw
 
     torch.manual_seed(0)
     model = resnet50_like().eval()
     norm = str(list(gl.query(model, type=nn.BatchNorm2d))[1])
     after = gl.apply(model, "torch.bn_to_gn", at=[norm], groups=8)
     times: dict[str, list[float]] = {}
-    labels = ("diff + graph model", "DOT text (known boxes as empty boxes of their size)",
+    labels = ("diff + notes + graph model", "DOT text (known boxes as empty boxes of their size)",
               "dot -Tsvg (long-lived process)", "reused boxes put back (drawing/_boxes.py)",
               "post-processing (_slim)")
     for _ in range(12):
         draw(model, highlight=[norm])  # the drawing before the step: its boxes are known
         marks = [time.perf_counter()]
-        changes = gl.diff(model, after)
-        graph_model = build_graph(after, highlight=[norm], changes=changes, budget=150)
+        # as the widget draws it: diff marks and the adapter's notes (parameter counts)
+        graph_model = _model(after, None, [norm], model, (), 150, None, None, ())
         marks.append(time.perf_counter())
         source = dot_source(graph_model, BOXES.size_of)
         marks.append(time.perf_counter())
