@@ -81,12 +81,13 @@ class _Printed(dict[int, str]):
 _PRINTED = _Printed()
 
 
-def _hundredths(text: str) -> int:
-    return round(float(text) * 100)
-
-
 def _round(value: float) -> int:
+    """A coordinate in hundredths of a point."""
     return round(value * 100)
+
+
+def _hundredths(text: str) -> int:
+    return _round(float(text))
 
 
 def _corner(content: str) -> tuple[int, int, int, int] | None:
@@ -102,12 +103,14 @@ def _corner(content: str) -> tuple[int, int, int, int] | None:
     return left, top, _round(max(xs)) - left, _round(max(ys)) - top
 
 
-def _box(content: str, tag: str) -> _Box | None:
-    """`content` (a node group's, after its title) kept relative to its outline's corner;
-    None when it holds anything but paths, polygons and text (links, images...)."""
+def _box(content: str, tag: str,
+         corner: tuple[int, int, int, int] | None = None) -> _Box | None:
+    """`content` (a node group's, after its title) kept relative to its outline's corner
+    (`_corner(content)`, given if already known); None when it holds anything but
+    paths, polygons and text (links, images...)."""
     if _KNOWN_ELEMENTS.search(content) is not None:
         return None
-    corner = _corner(content)
+    corner = corner or _corner(content)
     if corner is None:
         return None
     left, top, width, height = corner
@@ -217,7 +220,6 @@ class BoxCache:
                     failed = True
                     return match.group(0)
                 left, top = corner[0], corner[1]
-                content_start, content_end = match.span(2)
                 filled = box.at(left, top)
                 outline = _COORDINATES.search(content)
                 drawn = _COORDINATES.search(filled)
@@ -227,15 +229,14 @@ class BoxCache:
                     return match.group(0)
                 tag = box.tag
             else:
-                box = _box(content, _tag(key))
+                box = None if corner is None else _box(content, _tag(key), corner)
                 if box is None or corner is None:  # drawn as it is, not kept
                     return match.group(0)
                 left, top = corner[0], corner[1]
-                content_start, content_end = match.span(2)
                 filled = content
                 tag = box.tag
                 learned[key] = box
-            start = match.start(0)
+            start, (content_start, content_end) = match.start(0), match.span(2)
             head = match.group(0)[:content_start - start]
             head = head.replace('">\n<title>',
                                 f'" data-glove-key="{tag}" '
