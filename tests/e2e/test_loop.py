@@ -76,6 +76,19 @@ def show_widget(page: Any, lab: Any, name: str,
                            timeout=TIMEOUT)
 
 
+def open_and_choose(page: Any, lab: Any, name: str, sources: list[str], path: str,
+                    rule: str) -> None:
+    """Write and open a notebook, run its first two cells (the second shows the widget),
+    click the node at `path` (its inspector shows) and choose `rule` in the palette."""
+    open_notebook(page, lab, write_notebook(lab, name, sources))
+    run_cell(page, 0)
+    run_cell(page, 1)
+    page.locator(".glove-widget").wait_for(timeout=TIMEOUT)
+    node(page, path).click()
+    expect(page.locator(".glove-inspector")).to_contain_text(path, timeout=TIMEOUT)
+    page.locator(f".glove-rule[data-rule='{rule}']").click()
+
+
 def output_text(page: Any, index: int) -> str:
     return cells(page).nth(index).locator(".jp-OutputArea").inner_text()
 
@@ -174,19 +187,12 @@ def test_click_apply_undo_redo_export_reproduces_the_model(page, lab):
 
 
 def test_rule_error_is_shown_in_the_widget_and_changes_nothing(page, lab):
-    name = write_notebook(lab, "errors.ipynb", [
+    open_and_choose(page, lab, "errors.ipynb", [
         "%load_ext glove_lab\nfrom e2e_models import small_net\nnet = small_net()\n"
         "original = net",
         "%glove show net",
         "print('SAME', net is original)",
-    ])
-    open_notebook(page, lab, name)
-    run_cell(page, 0)
-    run_cell(page, 1)
-    page.locator(".glove-widget").wait_for(timeout=TIMEOUT)
-    node(page, "blocks[0].conv").click()
-    expect(page.locator(".glove-inspector")).to_contain_text("blocks[0].conv", timeout=TIMEOUT)
-    page.locator(".glove-rule[data-rule='glove.rebind']").click()
+    ], "blocks[0].conv", "glove.rebind")
     page.locator(".glove-form input[name=values]").fill("{'no_such_field': 1}")
     page.locator(".glove-apply-selection").click()
     expect(page.locator(".glove-error")).to_contain_text("no_such_field", timeout=TIMEOUT)

@@ -12,12 +12,11 @@ from tests.e2e.test_loop import (
     TIMEOUT,
     cells,
     node,
-    open_notebook,
+    open_and_choose,
     render_id,
     run_cell,
     show_widget,
     wait_for_new_render,
-    write_notebook,
 )
 
 pytestmark = pytest.mark.e2e
@@ -36,18 +35,11 @@ keep = 41"""
 
 
 def test_a_rule_raising_system_exit_keeps_the_kernel_and_the_widget(page, lab):
-    name = write_notebook(lab, "system_exit.ipynb", [
+    open_and_choose(page, lab, "system_exit.ipynb", [
         SETUP,
         "%glove show net",
         "print('ALIVE', keep + 1, len(gl.Session(net).history))",
-    ])
-    open_notebook(page, lab, name)
-    run_cell(page, 0)
-    run_cell(page, 1)
-    page.locator(".glove-widget").wait_for(timeout=TIMEOUT)
-    node(page, "blocks[0].conv").click()
-    expect(page.locator(".glove-inspector")).to_contain_text("blocks[0].conv", timeout=TIMEOUT)
-    page.locator(".glove-rule[data-rule='e2e.exits']").click()
+    ], "blocks[0].conv", "e2e.exits")
     page.locator(".glove-apply-selection").click()
     expect(page.locator(".glove-error")).to_contain_text("SystemExit(2)", timeout=TIMEOUT)
     expect(page.locator(".glove-error")).to_contain_text("nothing changed")
@@ -75,18 +67,11 @@ original = net"""
 
 
 def test_a_long_rule_shows_busy_and_the_kernel_interrupt_says_nothing_changed(page, lab):
-    name = write_notebook(lab, "interrupt.ipynb", [
+    open_and_choose(page, lab, "interrupt.ipynb", [
         SLOW,
         "%glove show net",
         "print('SAME', net is original, len(gl.Session(net).history))",
-    ])
-    open_notebook(page, lab, name)
-    run_cell(page, 0)
-    run_cell(page, 1)
-    page.locator(".glove-widget").wait_for(timeout=TIMEOUT)
-    node(page, "blocks[0].conv").click()
-    expect(page.locator(".glove-inspector")).to_contain_text("blocks[0].conv", timeout=TIMEOUT)
-    page.locator(".glove-rule[data-rule='e2e.slow']").click()
+    ], "blocks[0].conv", "e2e.slow")
     page.locator(".glove-apply-selection").click()
     # Busy while the rule runs: the spinner line and aria-busy on the widget.
     expect(page.locator(".glove-busy")).to_be_visible(timeout=TIMEOUT)
