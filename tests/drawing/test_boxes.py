@@ -9,16 +9,17 @@ import graphviz
 import hypothesis.strategies as st
 import pytest
 import torch
+import transformers
 from hypothesis import HealthCheck, given, settings
 from torch import nn
 
 import glove_lab as gl
-import glove_lab.torch
+import glove_lab.hf  # the transformers tags (and the torch adapter)
 from glove_lab.drawing import _boxes
 from glove_lab.drawing._boxes import BoxCache
 from glove_lab.drawing._dot import dot_source
 from glove_lab.drawing._graph import build_graph
-from glove_lab.drawing._render import _svg
+from glove_lab.drawing._render import _model, _svg
 from tests.e2e.e2e_models import Act, Block, Conv, Net, hostile_net, small_net
 
 _DATA = re.compile(r' data-glove-key="[0-9a-f]{16}" data-glove-at="[-0-9.]+ [-0-9.]+"')
@@ -178,3 +179,28 @@ def test_an_edge_keeps_its_key_while_it_stays_and_changes_it_when_it_moves():
         assert (first[edge][0] == second[edge][0]) == (first[edge][1] == second[edge][1])
     # The first block's box grew: some edges moved, most did not.
     assert 0 < sum(first[e][0] != second[e][0] for e in first) < len(first) // 2
+
+
+def test_real_transformers_models_are_drawn_as_dot_draws_them_step_after_step():
+    torch.manual_seed(0)
+    bert = transformers.BertModel(transformers.BertConfig(
+        vocab_size=50, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32)).eval()
+    gpt2 = transformers.GPT2Model(transformers.GPT2Config(
+        vocab_size=50, n_embd=16, n_layer=2, n_head=2, n_positions=32)).eval()
+    for model in (bert, gpt2):
+        cache = BoxCache()  # one per model: their changed dropout boxes look the same
+        dropout = str(next(iter(gl.query(model, type=nn.Dropout))))
+        patched = gl.rebind(model, {f"{dropout}.p": 0.3})
+        before = [_model(model, None, [], None, (), 150, None, None, ()),
+                  _model(model, None, [dropout], None, (), 150, None, None, ())]
+        step = _model(patched, None, [dropout], model, (), 150, None, None, ())
+        for graph in before:
+            assert _DATA.sub("", through(cache, graph)) == fresh(graph)
+        # The step's drawing reuses every box but the changed dropout and its ancestors
+        # (marked changed), which dot measures afresh.
+        reused = len(dot_source(step, cache.size_of).fixed)
+        changed = sum(1 for node in step.nodes if node.state)
+        assert changed >= 1 and reused == len(step.nodes) - changed
+        for graph in (step, _model(patched, 2, [], None, (), 150, None, None, ())):
+            assert _DATA.sub("", through(cache, graph)) == fresh(graph)
